@@ -1,0 +1,58 @@
+"""Tests of the production run files: docker-compose.yml and the Dockerfile."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_it_names_every_service(compose):
+    assert set(compose["services"]) == {"db", "redis", "web", "worker"}
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+def test_every_service_has_a_health_check(compose, service):
+    assert compose["services"][service]["healthcheck"]["test"]
+
+
+def test_the_database_is_postgresql_15_or_newer_on_a_named_volume(compose):
+    db = compose["services"]["db"]
+    image, _, tag = db["image"].partition(":")
+
+    assert image == "postgres"
+    assert int(tag.split(".")[0]) >= 15
+    volume = db["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+
+
+def test_web_migrates_and_loads_the_standard_before_serving(compose):
+    command = " ".join(compose["services"]["web"]["command"])
+
+    assert command.index("migrate") < command.index("load_framework")
+    assert command.index("load_framework") < command.index("gunicorn")
+
+
+def test_web_and_worker_talk_to_the_database_and_broker(compose):
+    for service in ("web", "worker"):
+        environment = compose["services"][service]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"].startswith("redis://redis:")
+        assert environment["DEBUG"] == "false"
+        assert set(compose["services"][service]["depends_on"]) == {"db", "redis"}
+
+
+def test_the_image_has_the_pdf_libraries_and_runs_as_non_root():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "libharfbuzz-subset0" in dockerfile
+    assert "fonts-noto-cjk" in dockerfile
+    user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert user_lines
+    assert user_lines[-1] != "USER root"

@@ -1,0 +1,85 @@
+"""Tests of the portal shell: login, layout, languages, security headers."""
+
+import pytest
+from django.contrib.auth.models import User
+
+
+@pytest.fixture
+def user(db):
+    return User.objects.create_user("wang", password="Correct-horse-9")
+
+
+def test_anonymous_visitors_are_sent_to_login(client, db):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_it_logs_in_and_out(client, user):
+    response = client.post(
+        "/accounts/login/", {"username": "wang", "password": "Correct-horse-9"}
+    )
+    assert response.status_code == 302
+
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "wang" in home.content.decode()
+
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_it_locks_out_after_repeated_failures(client, user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "wang", "password": "wrong"})
+
+    response = client.post(
+        "/accounts/login/", {"username": "wang", "password": "Correct-horse-9"}
+    )
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_page_speaks_chinese_by_default_and_english_on_request(client, user):
+    client.force_login(user)
+
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'lang="zh-hans"' in chinese
+    assert "退出" in chinese
+    assert 'lang="en"' in english
+    assert "Log out" in english
+
+
+def test_the_language_switcher_changes_the_language(client, user):
+    client.force_login(user)
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_pages_send_security_headers(client, user):
+    client.force_login(user)
+
+    response = client.get("/")
+
+    policy = response["Content-Security-Policy"]
+    script_src = next(p for p in policy.split(";") if "script-src" in p)
+    assert "'unsafe-inline'" not in script_src
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_assets_are_served_locally(client, user):
+    client.force_login(user)
+
+    page = client.get("/").content.decode()
+
+    assert "/static/portal/portal.css" in page
+    assert "http://" not in page.replace("http://www.w3.org", "")
+    assert "https://" not in page
