@@ -1,5 +1,8 @@
 """Tests of the production run files: docker-compose.yml and the Dockerfile."""
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,34 @@ def test_the_image_has_the_pdf_libraries_and_runs_as_non_root():
     user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert user_lines
     assert user_lines[-1] != "USER root"
+
+
+def _compose_command():
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run(
+            [docker, "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        return [docker, "compose"]
+    return None
+
+
+def test_compose_accepts_the_file():
+    command = _compose_command()
+    if command is None:
+        pytest.skip("neither docker compose nor docker-compose is installed")
+
+    result = subprocess.run(
+        [*command, "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
+        env={"PATH": os.environ["PATH"], "SECRET_KEY": "compose-check"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
