@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +65,30 @@ def pytest_runtest_setup(item):
     if _services_required():
         pytest.fail(f"service required but missing: {reason}", pytrace=False)
     pytest.skip(f"needs a real service: {reason}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the test database with the shipped standard installed once.
+
+    Loading the standard takes a couple of seconds; tests see it through
+    their rolled-back transactions instead of loading it again.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_framework", verbosity=0)
+
+
+@pytest.fixture
+def framework(db):
+    """Return the latest installed version of the shipped standard."""
+    from maturity.models import Framework
+
+    installed = Framework.objects.latest_version("AIMRG")
+    if installed is None:
+        # A transactional test before this one emptied the database.
+        call_command("load_framework", verbosity=0)
+        installed = Framework.objects.latest_version("AIMRG")
+    return installed
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,6 @@
-"""Shared fixtures of the maturity tests: an installed framework and a user."""
+"""Shared fixtures of the maturity tests: a logged-in ordinary user."""
 
 import pytest
-from django.core.management import call_command
-
-from maturity.models import Framework
-
-
-@pytest.fixture
-def framework(db):
-    """Install the shipped fixtures and return the latest AIMRG framework."""
-    call_command("load_framework", verbosity=0)
-    return Framework.objects.latest_version("AIMRG")
 
 
 @pytest.fixture

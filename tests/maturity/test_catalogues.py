@@ -1,7 +1,6 @@
 """Tests of the scoring catalogue read from the shipped AIMRG framework."""
 
 import pytest
-from django.core.management import call_command
 
 from maturity.catalogues import clear_cache, get_catalogue
 from maturity.models import Framework, Module, Requirement, Stage
@@ -27,22 +26,6 @@ def _empty_cache():
     clear_cache()
     yield
     clear_cache()
-
-
-@pytest.fixture(scope="module")
-def _framework_for_module(django_db_setup, django_db_blocker):
-    """Install the shipped fixtures once for the module, as loading takes a while."""
-    with django_db_blocker.unblock():
-        call_command("load_framework", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        Framework.objects.all().delete()
-
-
-@pytest.fixture
-def framework(_framework_for_module, db):
-    """Return AIMRG 1.0; what the test changes is rolled back."""
-    return Framework.objects.get(code="AIMRG", version="1.0")
 
 
 def test_it_lists_the_eleven_modules_in_order(framework):

@@ -32,18 +32,8 @@ STAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def _framework_for_module(django_db_setup, django_db_blocker):
-    """Install the shipped fixtures once for the module, as loading takes a while."""
-    with django_db_blocker.unblock():
-        call_command("load_framework", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        Framework.objects.all().delete()
-
-
 @pytest.fixture
-def installed(_framework_for_module, db):
+def installed(framework):
     """Give a test the shipped framework; what the test changes is rolled back."""
 
 

@@ -60,6 +60,8 @@ def test_catalogue_lists_modules_in_order_with_stages(client, framework):
 
 
 def test_catalogue_without_any_framework_shows_an_empty_state(client):
+    Framework.objects.all().delete()
+
     response = client.get(reverse("maturity:catalogue"))
 
     assert response.status_code == 200
