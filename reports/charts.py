@@ -1,0 +1,320 @@
+"""Draw the maturity charts as SVG, for web pages and PDF reports alike.
+
+The charts are plain data in, SVG markup out: a radar of the module levels
+and bars of the lifecycle stage levels. The SVG holds no script and no link
+to anything outside it, and carries its styles in an internal ``<style>``.
+Pages whose Content-Security-Policy forbids inline styles should show it
+through :func:`svg_data_uri` in an ``<img>``, which is also how the PDF
+report embeds it.
+"""
+
+import base64
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+import pygal
+from pygal.style import Style
+
+from reports.fonts import CSS_FONT_STACK
+
+MIN_LEVEL = 0
+MAX_LEVEL = 5
+LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+
+BRAND_BLUE = "#1f4e8c"
+ACCENT_AMBER = "#f0b429"
+VERIFIED_GREEN = "#1e7b4a"
+
+# The colour of each kind of series, so that a reading looks the same in
+# every chart of a report.
+SERIES_COLOURS = {
+    "self_assessed": BRAND_BLUE,
+    "verified": VERIFIED_GREEN,
+    "target": ACCENT_AMBER,
+}
+# Used in turn by series of any other kind.
+EXTRA_COLOURS = ("#7b8794", "#8e5ba8", "#c05621")
+
+LABEL_FONT_SIZE = 15
+# Radar axis labels longer than this many characters go on two lines.
+WRAP_LABEL_OVER = 6
+RADAR_SIZE = (860, 660)
+BARS_SIZE = (860, 460)
+SOLID_LEGEND_CSS = ".legends .legend rect.reactive { fill-opacity: 0.85 !important; }"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One reading of the levels, such as self-assessed, verified or target.
+
+    ``kind`` picks the colour (see :data:`SERIES_COLOURS`); ``values`` hold
+    one level per module or stage, None where there is no reading.
+    """
+
+    label: str
+    values: Sequence[float | None]
+    kind: str = "self_assessed"
+
+
+def module_radar(modules: Sequence[str], series: Sequence[Series]) -> str:
+    """Return SVG markup of a radar with one axis per module name.
+
+    Series of kind ``target`` are drawn as a dashed outline, the others as
+    filled areas.
+    """
+    _check(modules, series, minimum_axes=3)
+    # pygal lays the axes out anticlockwise from the top; reading the
+    # modules in order means going clockwise.
+    order = [0, *range(len(modules) - 1, 0, -1)]
+
+    chart = pygal.Radar(
+        _config(series, RADAR_SIZE, opacity=0.2),
+        x_labels=[modules[i] for i in order],
+        range=(MIN_LEVEL, MAX_LEVEL),
+        y_labels=list(LEVELS[1:]),
+        fill=True,
+        dots_size=3.5,
+        margin=24,
+        margin_left=90,
+        margin_right=90,
+        spacing=22,
+        show_x_guides=True,
+    )
+    for reading in series:
+        if reading.kind == "target":
+            chart.add(
+                reading.label,
+                [reading.values[i] for i in order],
+                fill=False,
+                show_dots=False,
+                stroke_style={"width": 3, "dasharray": "8, 5"},
+            )
+        else:
+            chart.add(
+                reading.label,
+                [reading.values[i] for i in order],
+                stroke_style={"width": 2.5},
+            )
+    chart.add_xml_filter(_level_radar_labels)
+    return _render(chart)
+
+
+def stage_bars(stages: Sequence[str], series: Sequence[Series]) -> str:
+    """Return SVG markup of grouped bars, one group per lifecycle stage."""
+    _check(stages, series, minimum_axes=1)
+
+    chart = pygal.Bar(
+        _config(series, BARS_SIZE, opacity=0.9),
+        x_labels=list(stages),
+        range=(MIN_LEVEL, MAX_LEVEL),
+        y_labels=list(LEVELS),
+        show_x_guides=False,
+        print_values=True,
+        print_zeroes=True,
+        print_values_position="top",
+        value_formatter=_format_level,
+        margin=20,
+        spacing=14,
+    )
+    for reading in series:
+        chart.add(reading.label, list(reading.values))
+    return _render(chart)
+
+
+def svg_data_uri(svg: str) -> str:
+    """Return ``svg`` as a ``data:`` URI for an ``<img src>``."""
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+def _config(series: Sequence[Series], size: tuple[int, int], *, opacity: float):
+    """Return the pygal configuration shared by every chart."""
+    width, height = size
+    config = pygal.Config()
+    config.style = _style(series, opacity)
+    config.width = width
+    config.height = height
+    config.js = []
+    # Legend boxes keep full colour even where the areas are translucent.
+    config.css = [*config.css, "inline:" + SOLID_LEGEND_CSS]
+    config.disable_xml_declaration = True
+    config.legend_at_bottom = True
+    config.legend_at_bottom_columns = max(len(series), 1)
+    config.legend_box_size = 14
+    config.truncate_label = -1
+    config.truncate_legend = -1
+    config.show_minor_y_labels = True
+    config.tooltip_border_radius = 0
+    return config
+
+
+def _render(chart: pygal.graph.graph.Graph) -> str:
+    """Return the chart's SVG markup without scripts or comments."""
+    chart.add_xml_filter(_strip_scripts_and_comments)
+    chart.add_xml_filter(_strip_title)
+    return chart.render(is_unicode=True)
+
+
+def _style(series: Sequence[Series], opacity: float) -> Style:
+    """Return the portal's chart style with one colour per series, in order."""
+    extra = itertools.cycle(EXTRA_COLOURS)
+    colours = tuple(SERIES_COLOURS.get(s.kind) or next(extra) for s in series)
+    return Style(
+        font_family=CSS_FONT_STACK,
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#3e4c59",
+        foreground_strong="#1f2933",
+        foreground_subtle="#d3d8de",
+        opacity=str(opacity),
+        opacity_hover=str(min(opacity + 0.1, 1)),
+        transition="none",
+        colors=colours,
+        label_font_size=LABEL_FONT_SIZE,
+        major_label_font_size=LABEL_FONT_SIZE,
+        value_font_size=12,
+        value_label_font_size=12,
+        legend_font_size=15,
+        title_font_size=18,
+        tooltip_font_size=13,
+        guide_stroke_color="#d3d8de",
+        major_guide_stroke_color="#aab3bd",
+        guide_stroke_dasharray="0",
+        major_guide_stroke_dasharray="0",
+    )
+
+
+def _check(axes: Sequence[str], series: Sequence[Series], *, minimum_axes: int):
+    """Raise ValueError unless every series has one level 0–5 per axis."""
+    if len(axes) < minimum_axes:
+        raise ValueError(
+            f"A chart needs at least {minimum_axes} axes, got {len(axes)}."
+        )
+    for reading in series:
+        if len(reading.values) != len(axes):
+            raise ValueError(
+                f"Series {reading.label!r} has {len(reading.values)} values "
+                f"for {len(axes)} axes; give one value (or None) per axis."
+            )
+        for value in reading.values:
+            if value is not None and not MIN_LEVEL <= value <= MAX_LEVEL:
+                raise ValueError(
+                    f"Series {reading.label!r} has level {value}; levels run "
+                    f"from {MIN_LEVEL} to {MAX_LEVEL}."
+                )
+
+
+def _format_level(value: float | None) -> str:
+    """Print a level as a whole number when it is one."""
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def _strip_scripts_and_comments(root: ElementTree.Element) -> ElementTree.Element:
+    """Remove every script element and comment from the SVG tree.
+
+    pygal writes an inline script holding its configuration even when no
+    script file is asked for, and a comment with today's date.
+    """
+    for parent in list(root.iter()):
+        for child in list(parent):
+            # Comments and processing instructions have no string tag.
+            if not isinstance(child.tag, str) or _local_name(child.tag) == "script":
+                parent.remove(child)
+    return root
+
+
+def _strip_title(root: ElementTree.Element) -> ElementTree.Element:
+    """Remove the SVG's own title, which pygal sets to "Pygal" when untitled.
+
+    The page or report names the chart, in the ``alt`` of its image.
+    """
+    for child in list(root):
+        if _local_name(child.tag) == "title":
+            root.remove(child)
+    return root
+
+
+def _local_name(tag: str) -> str:
+    """Return an element's tag without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _level_radar_labels(root: ElementTree.Element) -> ElementTree.Element:
+    """Set the radar's axis labels level, anchored away from the centre.
+
+    pygal turns each label along its axis, which leaves long Chinese names
+    on their side and clipped at the edges.
+    """
+    for axis in root.iter():
+        classes = axis.get("class", "").split()
+        if "x" not in classes or "web" not in classes:
+            continue
+        for guides in axis:
+            path = _first_child(guides, "path")
+            text = _first_child(guides, "text")
+            if path is None or text is None or not text.text:
+                continue
+            label = text.text
+            _place_radar_label(path, text, _split_label(label))
+            for title in guides:
+                if _local_name(title.tag) == "title":
+                    title.text = label
+    return root
+
+
+def _place_radar_label(
+    path: ElementTree.Element, text: ElementTree.Element, lines: list[str]
+):
+    """Write ``lines`` level, just past the end of the axis line ``path``."""
+    start, end = path.get("d").removeprefix("M").split("L")
+    x0, y0 = (float(n) for n in start.split())
+    x1, y1 = (float(n) for n in end.split())
+    length = math.hypot(x1 - x0, y1 - y0) or 1
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+
+    # The top label clears the level numbers written beside the first axis.
+    gap = LABEL_FONT_SIZE * (0.6 + 0.6 * max(-uy, 0))
+    line_height = LABEL_FONT_SIZE * 1.2
+    x = x1 + ux * gap
+    # y is the first baseline: a label below the centre hangs from the axis
+    # end, one above it stands on it, one beside it is centred on it.
+    y = y1 + uy * gap + LABEL_FONT_SIZE * (0.35 + 0.45 * max(uy, -0.8))
+    y -= (len(lines) - 1) * line_height * (1 - uy) / 2
+    anchor = "middle" if abs(ux) < 0.25 else "start" if ux > 0 else "end"
+
+    text.attrib.pop("transform", None)
+    text.text = None
+    text.set("x", f"{x:.2f}")
+    text.set("y", f"{y:.2f}")
+    text.set("style", f"text-anchor: {anchor}")
+    for number, line in enumerate(lines):
+        tspan = ElementTree.SubElement(text, "tspan", x=f"{x:.2f}")
+        tspan.set("y", f"{y + number * line_height:.2f}")
+        tspan.text = line
+
+
+def _split_label(label: str) -> list[str]:
+    """Break a long axis label in two, at a space or a conjunction if near."""
+    if len(label) <= WRAP_LABEL_OVER:
+        return [label]
+
+    middle = len(label) / 2
+    breaks = [i for i, char in enumerate(label) if char == " "]
+    if breaks:
+        cut = min(breaks, key=lambda i: abs(i - middle))
+        return [label[:cut], label[cut + 1 :]]
+    near = [
+        i for i, char in enumerate(label) if char in "和与及" and abs(i - middle) <= 2
+    ]
+    cut = min(near, key=lambda i: abs(i - middle)) if near else math.ceil(middle)
+    return [label[:cut], label[cut:]]
+
+
+def _first_child(parent: ElementTree.Element, name: str) -> ElementTree.Element | None:
+    """Return the first child element called ``name``, or None."""
+    return next((c for c in parent if _local_name(c.tag) == name), None)
