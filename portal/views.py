@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments import selectors
 from portal.health import check_broker, check_database
 
 
@@ -21,5 +22,11 @@ def healthz(request):
 
 
 @login_required
+@require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    context = {
+        "memberships": selectors.memberships_of(request.user),
+        "assessments": selectors.member_assessments(request.user),
+        "granted": selectors.granted_assessments(request.user),
+    }
+    return render(request, "portal/home.html", context)

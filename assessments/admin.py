@@ -1,0 +1,74 @@
+"""Django admin for support staff: read mostly, the portal's pages do the work."""
+
+from django.contrib import admin
+
+from assessments.models import (
+    Assessment,
+    AuditorGrant,
+    Evidence,
+    EvidenceDeletion,
+    Membership,
+    Organisation,
+    StatusChange,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "framework", "status", "period_end"]
+    list_filter = ["status", "framework"]
+    search_fields = ["title", "organisation__name"]
+    # Status, scores and history change only through the services.
+    readonly_fields = ["status", "self_scores", "verified_scores", "finalised_at"]
+    raw_id_fields = ["previous", "created_by"]
+
+
+@admin.register(AuditorGrant)
+class AuditorGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "assessment", "expires_on", "revoked_at"]
+    raw_id_fields = ["user", "assessment", "granted_by", "revoked_by"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "from_status", "to_status", "actor", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "assessment", "kind", "original_name", "size"]
+    list_filter = ["kind"]
+    readonly_fields = ["file_path", "original_name", "size", "content_type", "sha256"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting goes through the portal, which logs it and keeps
+        # finalised evidence.
+        return False
+
+
+@admin.register(EvidenceDeletion)
+class EvidenceDeletionAdmin(admin.ModelAdmin):
+    list_display = ["title", "assessment", "deleted_by", "deleted_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

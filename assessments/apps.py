@@ -1,0 +1,9 @@
+"""App of organisations, assessments, questionnaires and evidence."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentsConfig(AppConfig):
+    name = "assessments"
+    verbose_name = _("Assessments")

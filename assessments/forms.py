@@ -1,0 +1,223 @@
+"""Forms that parse what people type into the portal's pages.
+
+They check the shape of the input only; the rules of the domain, and who
+may do what, live in the services.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    DEFAULT_TARGET_LEVEL,
+    AnswerStatus,
+    Assessment,
+    EvidenceKind,
+    Role,
+)
+from maturity.models import Framework
+
+LEVEL_CHOICES = [(level, str(level)) for level in range(1, 6)]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # The browser's date control reads and writes ISO dates only.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=60,
+        help_text=_("Letters, digits and hyphens; used in the page addresses."),
+    )
+
+
+class AssessmentCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scope = forms.CharField(
+        label=_("Scope statement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The business units, models and systems the assessment covers."),
+    )
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput)
+    framework = forms.ModelChoiceField(
+        label=_("Version of the standard"),
+        queryset=Framework.objects.none(),
+        empty_label=None,
+    )
+    previous = forms.ModelChoiceField(
+        label=_("Start from a previous assessment"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("— start empty —"),
+        help_text=_(
+            "Answers, justifications, targets and evidence are carried over; "
+            "carried evidence must be reconfirmed. The latest version of the "
+            "standard is used."
+        ),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.order_by(
+            "-installed_at", "-pk"
+        )
+        self.fields["previous"].queryset = Assessment.objects.filter(
+            organisation=organisation
+        ).order_by("-period_end", "-pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+
+class AssessmentUpdateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scope = forms.CharField(
+        label=_("Scope statement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput)
+
+    def __init__(self, *args, modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules = list(modules)
+        for module in self.modules:
+            self.fields[f"target_{module.code}"] = forms.TypedChoiceField(
+                label=f"{module.code} {module.name}",
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                initial=DEFAULT_TARGET_LEVEL,
+            )
+
+    def target_fields(self):
+        return [self[f"target_{module.code}"] for module in self.modules]
+
+    def targets(self) -> dict[str, int]:
+        return {m.code: self.cleaned_data[f"target_{m.code}"] for m in self.modules}
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("— not answered —")), *AnswerStatus.choices],
+        required=False,
+    )
+    justification = forms.CharField(
+        label=_("Justification"), required=False, max_length=20_000
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=EvidenceKind.choices,
+        widget=forms.RadioSelect,
+        initial=EvidenceKind.FILE,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(
+        label=_("Address"), required=False, max_length=1000, assume_scheme="https"
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    effective_from = forms.DateField(
+        label=_("Effective from"), required=False, widget=DateInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == EvidenceKind.FILE and not cleaned.get("file"):
+            self.add_error("file", _("Choose a file to upload."))
+        elif kind == EvidenceKind.LINK and not cleaned.get("url"):
+            self.add_error("url", _("Enter the address of the document."))
+        elif kind == EvidenceKind.NOTE and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Write the note."))
+        if (
+            kind in {EvidenceKind.LINK, EvidenceKind.NOTE}
+            and not cleaned.get("title", "").strip()
+        ):
+            self.add_error("title", _("Give the evidence item a title."))
+        return cleaned
+
+
+class AttachExistingForm(forms.Form):
+    evidence = forms.TypedChoiceField(label=_("Evidence item"), coerce=int)
+
+    def __init__(self, *args, evidence_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [(pk, str(pk)) for pk in evidence_ids]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What the assessors need to fix"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+    )
+
+
+class MemberAddForm(forms.Form):
+    identifier = forms.CharField(label=_("Username or e-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class MemberCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AuditorGrantForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Auditor's username or e-mail address"), max_length=254
+    )
+    expires_on = forms.DateField(
+        label=_("Last day of access"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for access until revoked."),
+    )
+
+
+def apply_errors(form, error) -> None:
+    """Show a service's ValidationError on ``form``, on its fields where known."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

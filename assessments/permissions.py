@@ -1,0 +1,181 @@
+"""Who may see and do what: the one place that decides access.
+
+Members of an organisation act by their role on every assessment of it. A
+third-party auditor is not a member: an active grant opens one assessment,
+its answers and evidence, and nothing else of the organisation. Views, and
+later the API, ask :func:`can` and scope their querysets with
+:func:`assessments_visible_to`; an object outside the scope is a 404, a
+forbidden action on a visible object a 403.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Assessment,
+    AuditorGrant,
+    Membership,
+    Organisation,
+    Role,
+)
+
+
+class Action(StrEnum):
+    # On an organisation.
+    VIEW_ORGANISATION = "organisation.view"
+    CREATE_ASSESSMENT = "assessment.create"
+    MANAGE_MEMBERS = "members.manage"
+    # On an assessment.
+    VIEW = "assessment.view"
+    EDIT = "assessment.edit"
+    ANSWER = "answer.edit"
+    MANAGE_EVIDENCE = "evidence.manage"
+    SUBMIT = "assessment.submit"
+    REVIEW = "assessment.review"
+    MANAGE_AUDITORS = "auditors.manage"
+    START_FROM = "assessment.start_from"
+
+
+_ORGANISATION_ACTIONS = {
+    Action.VIEW_ORGANISATION: {Role.ADMIN, Role.ASSESSOR, Role.VIEWER},
+    Action.CREATE_ASSESSMENT: {Role.ADMIN, Role.ASSESSOR},
+    Action.MANAGE_MEMBERS: {Role.ADMIN},
+}
+
+_MEMBER_ACTIONS = {
+    Action.VIEW: {Role.ADMIN, Role.ASSESSOR, Role.VIEWER},
+    Action.EDIT: {Role.ADMIN, Role.ASSESSOR},
+    Action.ANSWER: {Role.ADMIN, Role.ASSESSOR},
+    Action.MANAGE_EVIDENCE: {Role.ADMIN, Role.ASSESSOR},
+    Action.SUBMIT: {Role.ADMIN, Role.ASSESSOR},
+    Action.REVIEW: set(),
+    Action.MANAGE_AUDITORS: {Role.ADMIN},
+    Action.START_FROM: {Role.ADMIN, Role.ASSESSOR},
+}
+
+_AUDITOR_ACTIONS = {Action.VIEW, Action.REVIEW}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user holds on one assessment: a role, an auditor grant, or none."""
+
+    role: str | None
+    auditor: bool
+
+    @property
+    def visible(self) -> bool:
+        return self.role is not None or self.auditor
+
+    def allows(self, action: Action) -> bool:
+        if self.role is not None and self.role in _MEMBER_ACTIONS.get(action, ()):
+            return True
+        return self.auditor and action in _AUDITOR_ACTIONS
+
+
+def active_grants() -> QuerySet[AuditorGrant]:
+    """Return the grants not revoked and not past their last day."""
+    today = timezone.localdate()
+    return AuditorGrant.objects.filter(revoked_at__isnull=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
+def role_in(user, organisation: Organisation | int) -> str | None:
+    """Return the role of ``user`` in ``organisation``, or None; one query, cached."""
+    if not user.is_authenticated:
+        return None
+    organisation_id = getattr(organisation, "pk", organisation)
+    cache = user.__dict__.setdefault("_organisation_roles", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = (
+            Membership.objects.filter(user=user, organisation_id=organisation_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[organisation_id]
+
+
+def access_to(user, assessment: Assessment) -> Access:
+    """Return what ``user`` holds on ``assessment``; at most two queries, cached."""
+    if not user.is_authenticated:
+        return Access(role=None, auditor=False)
+    cache = user.__dict__.setdefault("_assessment_access", {})
+    if assessment.pk not in cache:
+        role = role_in(user, assessment.organisation_id)
+        auditor = (
+            role is None
+            and active_grants().filter(user=user, assessment=assessment).exists()
+        )
+        cache[assessment.pk] = Access(role=role, auditor=auditor)
+    return cache[assessment.pk]
+
+
+def forget_access(user) -> None:
+    """Drop what was cached about ``user``, after a membership or grant changed."""
+    user.__dict__.pop("_organisation_roles", None)
+    user.__dict__.pop("_assessment_access", None)
+
+
+def can(user, action: Action, target: Assessment | Organisation) -> bool:
+    """Return whether ``user`` may do ``action`` on an assessment or organisation."""
+    if isinstance(target, Organisation):
+        roles = _ORGANISATION_ACTIONS.get(action)
+        if roles is None:
+            raise ValueError(f"{action} is not an action on an organisation.")
+        return role_in(user, target) in roles
+    return access_to(user, target).allows(action)
+
+
+def require(user, action: Action, target: Assessment | Organisation) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` on ``target``."""
+    if not can(user, action, target):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def organisations_of(user) -> QuerySet[Organisation]:
+    """Return the organisations ``user`` is a member of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Return the assessments of the user's organisations and of active grants."""
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    granted = active_grants().filter(user=user).values("assessment_id")
+    return Assessment.objects.filter(
+        Q(organisation__memberships__user=user) | Q(pk__in=granted)
+    ).distinct()
+
+
+def get_organisation(user, slug: str) -> Organisation:
+    """Return the organisation ``slug`` if ``user`` is a member, else raise 404."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or role_in(user, organisation) is None:
+        raise Http404
+    return organisation
+
+
+def get_assessment(user, pk: int, action: Action = Action.VIEW) -> Assessment:
+    """Return assessment ``pk`` for ``action``.
+
+    Raise 404 when ``user`` cannot see it at all, 403 when they can see it
+    but not do ``action``.
+    """
+    assessment = (
+        Assessment.objects.select_related("organisation", "framework")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None or not access_to(user, assessment).visible:
+        raise Http404
+    require(user, action, assessment)
+    return assessment

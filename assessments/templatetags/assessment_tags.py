@@ -1,0 +1,38 @@
+"""Template helpers of the assessments pages: organisation switcher, figures."""
+
+from django import template
+
+from assessments.selectors import memberships_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessments/_switcher.html", takes_context=True)
+def organisation_switcher(context, current=None):
+    """Render the organisation switcher for the signed-in user; one query."""
+    request = context["request"]
+    memberships = memberships_of(request.user) if request.user.is_authenticated else []
+    return {"memberships": memberships, "current": current, "request": request}
+
+
+@register.filter
+def percent(value):
+    """Return a share between 0 and 1 as a whole percentage, or an em dash."""
+    if value is None:
+        return "—"
+    return f"{round(value * 100)} %"
+
+
+@register.filter
+def grouped_parts(parts):
+    """Return requirement parts as runs: ("items", [texts]) or ("note", text)."""
+    runs = []
+    for part in parts or []:
+        if part.get("kind") == "item":
+            if runs and runs[-1][0] == "items":
+                runs[-1][1].append(part["text"])
+            else:
+                runs.append(("items", [part["text"]]))
+        else:
+            runs.append(("note", part.get("text", "")))
+    return runs

@@ -1,0 +1,1 @@
+"""Views of organisations, assessments, questionnaires and evidence."""

@@ -1,0 +1,224 @@
+"""Evidence pages: adding, attaching, listing, downloading and deleting."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import selectors, services, uploads
+from assessments.forms import AttachExistingForm, EvidenceForm
+from assessments.models import EvidenceKind, EvidenceLink
+from assessments.permissions import Action, can, get_assessment, require
+from assessments.views.common import (
+    assessment_context,
+    redirect_with_errors,
+    safe_next,
+)
+from assessments.views.questionnaire import get_requirement, requirement_url
+
+logger = logging.getLogger(__name__)
+
+
+def _evidence_list_url(assessment) -> str:
+    return reverse("assessments:evidence-list", kwargs={"pk": assessment.pk})
+
+
+@login_required
+@require_GET
+def evidence_list(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    can_manage = assessment.is_editable and can(
+        request.user, Action.MANAGE_EVIDENCE, assessment
+    )
+    context = assessment_context(
+        request,
+        assessment,
+        "evidence",
+        items=selectors.evidence_of(assessment),
+        deletions=list(assessment.evidence_deletions.select_related("deleted_by")),
+        can_manage_evidence=can_manage,
+        evidence_form=EvidenceForm(auto_id="new-evidence-%s"),
+        max_upload_size=uploads.max_upload_size(),
+    )
+    return render(request, "assessments/evidence_list.html", context)
+
+
+@csrf_exempt
+@require_POST
+def evidence_add(request, pk, code=None):
+    """Add a file, link or note; the upload handler goes in before CSRF reads."""
+    handler = uploads.install_upload_handler(request)
+    return _evidence_add(request, pk, code, handler)
+
+
+@csrf_protect
+@login_required
+def _evidence_add(request, pk, code, handler):
+    assessment = get_assessment(request.user, pk)
+    requirement = get_requirement(assessment, code) if code else None
+    require(request.user, Action.MANAGE_EVIDENCE, assessment)
+    back = (
+        requirement_url(assessment, requirement)
+        if requirement
+        else _evidence_list_url(assessment)
+    )
+
+    # Reading the files parses the body, which runs the handler's count.
+    form = EvidenceForm(request.POST, request.FILES)
+    if handler.exceeded:
+        return redirect_with_errors(request, uploads.too_large_error(), back)
+    if not form.is_valid():
+        errors = [
+            f"{form.fields[field].label}: {' '.join(messages_)}"
+            if field in form.fields
+            else " ".join(messages_)
+            for field, messages_ in form.errors.items()
+        ]
+        return redirect_with_errors(request, ValidationError(errors), back)
+    data = form.cleaned_data
+    common = {
+        "assessment": assessment,
+        "title": data["title"],
+        "description": data["description"],
+        "effective_from": data["effective_from"],
+        "requirement": requirement,
+        "actor": request.user,
+    }
+    try:
+        if data["kind"] == EvidenceKind.FILE:
+            evidence = services.evidence_add_file(uploaded=data["file"], **common)
+        elif data["kind"] == EvidenceKind.LINK:
+            evidence = services.evidence_add_link(url=data["url"], **common)
+        else:
+            evidence = services.evidence_add_note(note=data["note"], **common)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    messages.success(
+        request, _("Added the evidence item “%(title)s”.") % {"title": evidence.title}
+    )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def evidence_attach(request, pk, code):
+    assessment = get_assessment(request.user, pk)
+    requirement = get_requirement(assessment, code)
+    require(request.user, Action.MANAGE_EVIDENCE, assessment)
+    back = requirement_url(assessment, requirement)
+
+    evidence_ids = assessment.evidence.values_list("pk", flat=True)
+    form = AttachExistingForm(request.POST, evidence_ids=evidence_ids)
+    if not form.is_valid():
+        return redirect_with_errors(
+            request,
+            ValidationError(_("Choose an evidence item of this assessment.")),
+            back,
+        )
+    evidence = assessment.evidence.get(pk=form.cleaned_data["evidence"])
+    try:
+        services.evidence_attach(
+            evidence=evidence, requirement=requirement, actor=request.user
+        )
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    messages.success(
+        request,
+        _("“%(title)s” now supports %(code)s.")
+        % {"title": evidence.title, "code": requirement.code},
+    )
+    return redirect(back)
+
+
+def _link(assessment, pk) -> EvidenceLink:
+    return get_object_or_404(
+        EvidenceLink.objects.select_related(
+            "evidence", "answer__requirement", "answer__assessment"
+        ),
+        answer__assessment=assessment,
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def evidence_detach(request, pk, link):
+    assessment = get_assessment(request.user, pk)
+    link = _link(assessment, link)
+    back = requirement_url(assessment, link.answer.requirement)
+
+    try:
+        services.evidence_detach(link=link, actor=request.user)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    messages.success(
+        request,
+        _("“%(title)s” no longer supports %(code)s.")
+        % {"title": link.evidence.title, "code": link.answer.requirement.code},
+    )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def evidence_reconfirm(request, pk, link):
+    assessment = get_assessment(request.user, pk)
+    link = _link(assessment, link)
+    back = requirement_url(assessment, link.answer.requirement)
+
+    try:
+        services.evidence_reconfirm(link=link, actor=request.user)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    messages.success(request, _("The evidence was reconfirmed."))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence):
+    assessment = get_assessment(request.user, pk)
+    item = get_object_or_404(assessment.evidence.all(), pk=evidence)
+    back = safe_next(request, _evidence_list_url(assessment))
+
+    try:
+        services.evidence_delete(evidence=item, actor=request.user)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    messages.success(
+        request, _("Deleted the evidence item “%(title)s”.") % {"title": item.title}
+    )
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk, evidence):
+    assessment = get_assessment(request.user, pk)
+    item = get_object_or_404(
+        assessment.evidence.all(), pk=evidence, kind=EvidenceKind.FILE
+    )
+
+    try:
+        handle = uploads.stored_path(item.file_path).open("rb")
+    except (OSError, ValueError):
+        logger.warning("Stored file of evidence %s is missing", item.pk)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.original_name or f"evidence-{item.pk}",
+        content_type=item.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

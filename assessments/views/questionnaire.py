@@ -1,0 +1,167 @@
+"""The questionnaire: one page per module or lifecycle stage, and answer saves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import selectors, services
+from assessments.forms import AnswerForm
+from assessments.models import AnswerStatus
+from assessments.permissions import Action, can, get_assessment
+from assessments.views.common import assessment_context, wants_json
+from maturity.models import Requirement
+
+FILTERS = {code for code, _label in selectors.Filter.choices}
+
+
+@login_required
+@require_GET
+def questionnaire_start(request, pk):
+    assessment = get_assessment(request.user, pk)
+    statuses = selectors.answer_statuses(assessment)
+    areas = selectors.areas_of(
+        assessment, statuses, selectors.assessment_score(assessment, statuses)
+    )
+    first = selectors.first_area_code(areas)
+    if first is None:
+        raise Http404
+    return redirect(selectors.questionnaire_url(assessment.pk, first))
+
+
+@login_required
+@require_GET
+def questionnaire(request, pk, area):
+    assessment = get_assessment(request.user, pk)
+    selected = request.GET.get("show")
+    if selected not in FILTERS:
+        selected = None
+
+    statuses = selectors.answer_statuses(assessment)
+    result = selectors.assessment_score(assessment, statuses)
+    areas = selectors.areas_of(assessment, statuses, result)
+    current = selectors.find_area(areas, area)
+    if current is None:
+        raise Http404
+    page = selectors.questionnaire_page(assessment, current, selected)
+    can_answer = assessment.is_editable and can(request.user, Action.ANSWER, assessment)
+    can_manage = assessment.is_editable and can(
+        request.user, Action.MANAGE_EVIDENCE, assessment
+    )
+    context = assessment_context(
+        request,
+        assessment,
+        "questionnaire",
+        areas=areas,
+        area=current,
+        module=selectors.module_of(areas, current),
+        page=page,
+        selected=selected,
+        filters=selectors.Filter.choices,
+        status_choices=AnswerStatus.choices,
+        can_answer=can_answer,
+        can_manage_evidence=can_manage,
+        evidence_choices=selectors.evidence_choices(assessment) if can_manage else [],
+        summary=selectors.area_summary(assessment, current.code, result, statuses),
+    )
+    return render(request, "assessments/questionnaire.html", context)
+
+
+def get_requirement(assessment, code) -> Requirement:
+    requirement = (
+        Requirement.objects.filter(framework_id=assessment.framework_id, code=code)
+        .select_related("stage", "module")
+        .first()
+    )
+    if requirement is None:
+        raise Http404
+    return requirement
+
+
+def requirement_url(assessment, requirement, selected=None) -> str:
+    url = selectors.questionnaire_url(
+        assessment.pk, requirement.area_code, selected if selected in FILTERS else None
+    )
+    return f"{url}#{requirement.code}"
+
+
+def _answer_data(answer) -> dict:
+    return {
+        "status": answer.status,
+        "status_label": str(AnswerStatus(answer.status).label) if answer.status else "",
+        "justification": answer.justification,
+        "version": answer.version,
+        "updated_by": answer.updated_by.get_username() if answer.updated_by else "",
+        "updated_at": answer.updated_at.isoformat(),
+    }
+
+
+def _conflict_message(answer) -> str:
+    label = AnswerStatus(answer.status).label if answer.status else _("not answered")
+    return _(
+        "Not saved: %(user)s saved this answer in the meantime. It now reads "
+        "“%(status)s” with the justification “%(justification)s”. Check it and "
+        "save again."
+    ) % {
+        "user": answer.updated_by.get_username() if answer.updated_by else "?",
+        "status": label,
+        "justification": answer.justification or "—",
+    }
+
+
+@login_required
+@require_POST
+def answer_update(request, pk, code):
+    assessment = get_assessment(request.user, pk)
+    requirement = get_requirement(assessment, code)
+    json = wants_json(request)
+    back = requirement_url(assessment, requirement, request.POST.get("show"))
+
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        message = _("The answer could not be read; reload the page and try again.")
+        if json:
+            return JsonResponse({"error": message, "fields": form.errors}, status=400)
+        messages.error(request, message)
+        return redirect(back)
+    try:
+        answer = services.answer_save(
+            assessment=assessment,
+            requirement=requirement,
+            status=form.cleaned_data["status"],
+            justification=form.cleaned_data["justification"],
+            base_version=form.cleaned_data["version"],
+            actor=request.user,
+        )
+    except PermissionDenied as error:
+        if json:
+            return JsonResponse({"error": str(error)}, status=403)
+        raise
+    except services.AnswerConflict as conflict:
+        message = _conflict_message(conflict.current)
+        if json:
+            data = {"error": message, "answer": _answer_data(conflict.current)}
+            return JsonResponse(data, status=409)
+        messages.error(request, message)
+        return redirect(back)
+    except ValidationError as error:
+        if json:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+
+    if json:
+        statuses = selectors.answer_statuses(assessment)
+        result = selectors.assessment_score(assessment, statuses)
+        summary = selectors.area_summary(
+            assessment, requirement.area_code, result, statuses
+        )
+        return JsonResponse({"answer": _answer_data(answer), "summary": summary})
+    messages.success(
+        request, _("Saved the answer to %(code)s.") % {"code": requirement.code}
+    )
+    return redirect(back)

@@ -1,0 +1,162 @@
+// Questionnaire behaviours: autosave of answers and the evidence kind switch.
+// Without this script every form still works as a plain POST; the page
+// comes back at the requirement's anchor.
+(function () {
+  "use strict";
+
+  var root = document.querySelector(".questionnaire");
+  var texts = root ? root.dataset : {};
+
+  function setFigures(summary) {
+    Object.keys(summary).forEach(function (group) {
+      Object.keys(summary[group]).forEach(function (key) {
+        var value = summary[group][key];
+        var nodes = document.querySelectorAll('[data-figure="' + group + "." + key + '"]');
+        nodes.forEach(function (node) {
+          if (node.tagName === "PROGRESS") {
+            node.value = value === null ? 0 : value;
+          } else if (node.dataset.format === "percent") {
+            node.textContent = value === null ? "—" : Math.round(value * 100) + " %";
+          } else {
+            node.textContent = value;
+          }
+        });
+      });
+    });
+  }
+
+  function AnswerForm(form) {
+    this.form = form;
+    this.state = form.querySelector("[data-save-state]");
+    this.badge = form.closest("article").querySelector("[data-status-badge]");
+    this.conflictBox = form.querySelector("[data-conflict]");
+    this.inFlight = false;
+    this.again = false;
+    this.timer = null;
+    this.theirs = null;
+
+    var self = this;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.save();
+    });
+    form.elements.status.addEventListener("change", function () {
+      self.save();
+    });
+    form.elements.justification.addEventListener("input", function () {
+      self.show("unsaved", texts.textUnsaved);
+      clearTimeout(self.timer);
+      self.timer = setTimeout(function () { self.save(); }, 1200);
+    });
+    form.elements.justification.addEventListener("blur", function () {
+      if (self.timer) {
+        clearTimeout(self.timer);
+        self.save();
+      }
+    });
+    form.querySelector("[data-conflict-take]").addEventListener("click", function () {
+      self.takeTheirs();
+    });
+    form.querySelector("[data-conflict-keep]").addEventListener("click", function () {
+      self.keepMine();
+    });
+  }
+
+  AnswerForm.prototype.show = function (kind, text) {
+    this.state.className = "save-state save-state--" + kind;
+    this.state.textContent = text || "";
+  };
+
+  AnswerForm.prototype.save = function () {
+    var self = this;
+    self.timer = null;
+    if (self.inFlight) {
+      self.again = true;
+      return;
+    }
+    self.inFlight = true;
+    self.show("saving", texts.textSaving);
+    fetch(self.form.action, {
+      method: "POST",
+      body: new FormData(self.form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { status: response.status, data: data };
+        });
+      })
+      .then(function (result) {
+        self.inFlight = false;
+        if (result.status === 200) {
+          self.form.elements.version.value = result.data.answer.version;
+          self.conflictBox.hidden = true;
+          self.updateBadge(result.data.answer);
+          setFigures(result.data.summary);
+          self.show("saved", texts.textSaved);
+          if (self.again) {
+            self.again = false;
+            self.save();
+          }
+        } else if (result.status === 409) {
+          self.again = false;
+          self.theirs = result.data.answer;
+          self.conflictBox.querySelector("[data-conflict-message]").textContent =
+            result.data.error;
+          self.conflictBox.hidden = false;
+          self.show("conflict", texts.textConflict);
+        } else {
+          self.again = false;
+          self.show("failed", texts.textFailed + ": " + (result.data.error || result.status));
+        }
+      })
+      .catch(function () {
+        self.inFlight = false;
+        self.again = false;
+        self.show("failed", texts.textFailed);
+      });
+  };
+
+  AnswerForm.prototype.updateBadge = function (answer) {
+    if (!this.badge) return;
+    this.badge.className = "badge badge--" + (answer.status || "unanswered");
+    this.badge.textContent = answer.status_label || texts.textNotAnswered;
+  };
+
+  AnswerForm.prototype.takeTheirs = function () {
+    if (!this.theirs) return;
+    this.form.elements.status.value = this.theirs.status;
+    this.form.elements.justification.value = this.theirs.justification;
+    this.form.elements.version.value = this.theirs.version;
+    this.updateBadge(this.theirs);
+    this.conflictBox.hidden = true;
+    this.show("saved", texts.textSaved);
+  };
+
+  AnswerForm.prototype.keepMine = function () {
+    if (!this.theirs) return;
+    this.form.elements.version.value = this.theirs.version;
+    this.conflictBox.hidden = true;
+    this.save();
+  };
+
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    new AnswerForm(form);
+  });
+
+  // Show only the fields of the chosen kind of new evidence.
+  document.querySelectorAll("form[data-evidence-form]").forEach(function (form) {
+    function sync() {
+      var checked = form.querySelector('input[name="kind"]:checked');
+      var kind = checked ? checked.value : "file";
+      form.querySelectorAll("[data-kind]").forEach(function (field) {
+        field.hidden = field.dataset.kind !== kind;
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") sync();
+    });
+    sync();
+  });
+})();

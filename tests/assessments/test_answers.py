@@ -1,0 +1,215 @@
+"""Saving answers: autosave JSON, plain form posts, stale versions."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer
+from maturity.catalogues import get_catalogue
+from maturity.scoring import score
+from tests.assessments.assessment_factories import answer, requirement
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _url(assessment, code):
+    return reverse("assessments:answer-update", args=[assessment.pk, code])
+
+
+def test_it_saves_and_answers_with_the_new_level(people, login):
+    assessment = people.assessment
+    answer(assessment, "STR-1.1")
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(assessment, "STR-1.2"),
+        {"status": "satisfied", "justification": "Policy approved.", "version": 0},
+        **JSON,
+    )
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["answer"]["version"] == 1
+    assert data["answer"]["status"] == "satisfied"
+    expected = score(
+        get_catalogue(assessment.framework),
+        {"STR-1.1": "satisfied", "STR-1.2": "satisfied"},
+    ).modules["STR"]
+    assert data["summary"]["area"] == {
+        "code": "STR",
+        "level": expected.level,
+        "progress": expected.progress,
+        "answered": 2,
+        "total": 10,
+    }
+    assert data["summary"]["area"]["level"] == 1
+    saved = Answer.objects.get(requirement__code="STR-1.2")
+    assert (saved.justification, saved.updated_by) == (
+        "Policy approved.",
+        people.assessor,
+    )
+
+
+def test_it_reports_the_stage_and_its_module(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "LC-S1-1.1"),
+        {"status": "satisfied", "version": 0},
+        **JSON,
+    )
+
+    summary = response.json()["summary"]
+    assert summary["area"]["code"] == "LC-S1"
+    assert summary["area"]["level"] == 1
+    assert summary["module"]["code"] == "LC"
+    # The lifecycle stands at its lowest stage, and LC-S2 is not answered.
+    assert summary["module"]["level"] == 0
+
+
+def test_it_refuses_a_stale_version_with_the_newer_value(people, login):
+    assessment = people.assessment
+    client = login(people.assessor)
+    client.post(
+        _url(assessment, "STR-1.1"),
+        {"status": "partial", "justification": "Draft policy only.", "version": 0},
+        **JSON,
+    )
+
+    response = client.post(
+        _url(assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "Mine.", "version": 0},
+        **JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409
+    data = response.json()
+    assert data["answer"]["status"] == "partial"
+    assert data["answer"]["justification"] == "Draft policy only."
+    assert data["answer"]["version"] == 1
+    assert "Draft policy only." in data["error"]
+    stored = Answer.objects.get()
+    assert (stored.status, stored.justification, stored.version) == (
+        "partial",
+        "Draft policy only.",
+        1,
+    )
+
+
+def test_it_refuses_a_stale_version_in_the_service(people):
+    stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    stored_version = stored.version
+
+    with pytest.raises(services.AnswerConflict) as raised:
+        services.answer_save(
+            assessment=people.assessment,
+            requirement=stored.requirement,
+            status="satisfied",
+            justification="",
+            base_version=stored_version - 1,
+            actor=people.admin,
+        )
+
+    assert raised.value.current.status == "partial"
+    stored.refresh_from_db()
+    assert (stored.status, stored.version) == ("partial", stored_version)
+
+
+def test_it_shows_the_conflict_without_javascript(people, login):
+    assessment = people.assessment
+    answer(assessment, "STR-1.1", "partial", justification="Theirs.", evidence=False)
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "Mine.", "version": 0},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = reverse("assessments:questionnaire", args=[assessment.pk, "STR"])
+    assert response.redirect_chain[-1][0] == f"{page}#STR-1.1"
+    body = response.content.decode()
+    assert "saved this answer in the meantime" in body
+    assert "Theirs." in body
+    assert Answer.objects.get().justification == "Theirs."
+
+
+def test_it_saves_without_javascript_and_returns_to_the_anchor(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "LC-S2-1.1"),
+        {
+            "status": "not_applicable",
+            "justification": "No such models.",
+            "version": 0,
+            "show": "unanswered",
+        },
+    )
+
+    page = reverse("assessments:questionnaire", args=[people.assessment.pk, "LC-S2"])
+    assert response["Location"] == f"{page}?show=unanswered#LC-S2-1.1"
+    assert Answer.objects.get().status == "not_applicable"
+
+
+def test_it_refuses_an_unknown_status(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"), {"status": "mostly", "version": 0}, **JSON
+    )
+
+    assert response.status_code == 400
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["viewer", "auditor"])
+def test_it_forbids_readers_from_answering(people, login, persona):
+    stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    client = login(getattr(people, persona))
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "satisfied", "version": stored.version},
+        **JSON,
+    )
+
+    assert response.status_code == 403
+    stored.refresh_from_db()
+    assert stored.status == "partial"
+
+
+def test_it_refuses_an_unknown_requirement(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-9.9"), {"status": "satisfied", "version": 0}
+    )
+
+    assert response.status_code == 404
+
+
+def test_a_later_save_carries_the_returned_version(people):
+    str_1_1 = requirement(people.assessment, "STR-1.1")
+    first = services.answer_save(
+        assessment=people.assessment,
+        requirement=str_1_1,
+        status="partial",
+        justification="",
+        base_version=0,
+        actor=people.assessor,
+    )
+
+    second = services.answer_save(
+        assessment=people.assessment,
+        requirement=str_1_1,
+        status="satisfied",
+        justification="Done.",
+        base_version=first.version,
+        actor=people.admin,
+    )
+
+    assert (first.version, second.version) == (1, 2)
+    assert second.status == "satisfied"

@@ -1,0 +1,169 @@
+"""Starting an assessment from an earlier one of the same organisation."""
+
+import datetime
+
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer, Assessment, Evidence, EvidenceLink, Status
+from assessments.selectors import submission_problems, targets_of
+from tests.assessments.assessment_factories import answer, file_evidence, requirement
+
+
+def _finalised(people):
+    previous = people.assessment
+    answer(previous, "STR-1.1")
+    answer(
+        previous,
+        "STR-1.2",
+        "not_applicable",
+        evidence=False,
+        justification="无此类模型。",
+    )
+    answer(previous, "STR-2.1", "partial", evidence=False, justification="进行中")
+    document = file_evidence(previous, people.assessor, code="STR-1.1")
+    services.evidence_attach(
+        evidence=document,
+        requirement=requirement(previous, "STR-2.1"),
+        actor=people.assessor,
+    )
+    previous.targets.filter(module__code="STR").update(level=4)
+    Assessment.objects.filter(pk=previous.pk).update(status=Status.FINALISED)
+    previous.refresh_from_db()
+    return previous, document
+
+
+def _start(people, previous):
+    return services.assessment_start_from(
+        previous=previous,
+        title="2026 年度评估",
+        scope="同上",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        actor=people.assessor,
+    )
+
+
+def test_it_carries_answers_and_justifications(people):
+    previous, _document = _finalised(people)
+
+    successor = _start(people, previous)
+
+    carried = dict(
+        Answer.objects.filter(assessment=successor).values_list(
+            "requirement__code", "status"
+        )
+    )
+    assert carried == {
+        "STR-1.1": "satisfied",
+        "STR-1.2": "not_applicable",
+        "STR-2.1": "partial",
+    }
+    assert (
+        successor.answers.get(requirement__code="STR-1.2").justification
+        == "无此类模型。"
+    )
+    assert successor.status == Status.DRAFT
+    assert successor.previous == previous
+    assert targets_of(successor) == {"STR": 4, "LC": 3}
+    assert not successor.status_changes.exists()
+    assert successor.self_scores is None
+
+
+def test_it_carries_evidence_to_be_reconfirmed(people, private_storage):
+    previous, document = _finalised(people)
+
+    successor = _start(people, previous)
+
+    copies = Evidence.objects.filter(assessment=successor)
+    assert copies.count() == 2
+    copy = copies.get(carried_from=document)
+    assert (copy.sha256, copy.original_name) == (
+        document.sha256,
+        document.original_name,
+    )
+    assert copy.file_path != document.file_path
+    assert (private_storage / copy.file_path).read_bytes() == (
+        private_storage / document.file_path
+    ).read_bytes()
+    links = EvidenceLink.objects.filter(answer__assessment=successor)
+    assert sorted(links.values_list("answer__requirement__code", flat=True)) == [
+        "STR-1.1",
+        "STR-1.1",
+        "STR-2.1",
+    ]
+    assert all(link.needs_reconfirmation for link in links)
+    assert previous.evidence.count() == 2
+    assert not EvidenceLink.objects.filter(
+        answer__assessment=previous, needs_reconfirmation=True
+    ).exists()
+
+
+def test_carried_evidence_counts_once_reconfirmed(people):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    kinds = {p.code: p.kind for p in submission_problems(successor)}
+    assert kinds["STR-1.1"] == "unconfirmed_evidence"
+
+    link = EvidenceLink.objects.filter(
+        answer__assessment=successor, answer__requirement__code="STR-1.1"
+    ).first()
+    services.evidence_reconfirm(link=link, actor=people.assessor)
+
+    assert "STR-1.1" not in {p.code for p in submission_problems(successor)}
+
+
+def test_deleting_a_carried_copy_keeps_the_finalised_file(
+    people, private_storage, django_capture_on_commit_callbacks
+):
+    previous, document = _finalised(people)
+    successor = _start(people, previous)
+    copy = successor.evidence.get(carried_from=document)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_delete(evidence=copy, actor=people.assessor)
+
+    assert not (private_storage / copy.file_path).exists()
+    assert (private_storage / document.file_path).exists()
+
+
+def test_it_starts_from_a_previous_one_through_the_page(people, login):
+    previous, _document = _finalised(people)
+    client = login(people.assessor)
+    form_url = reverse("assessments:assessment-create", args=["org-a"])
+    assert (
+        f'value="{previous.pk}" selected'
+        in client.get(f"{form_url}?from={previous.pk}").content.decode()
+    )
+
+    response = client.post(
+        form_url,
+        {
+            "title": "Next",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "framework": previous.framework_id,
+            "previous": previous.pk,
+        },
+    )
+
+    successor = Assessment.objects.get(title="Next")
+    assert response["Location"] == successor.get_absolute_url()
+    assert successor.answers.count() == 3
+
+
+def test_it_offers_only_assessments_of_the_same_organisation(people, login):
+    client = login(people.assessor)
+
+    client.post(
+        reverse("assessments:assessment-create", args=["org-a"]),
+        {
+            "title": "Stolen",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "framework": people.assessment.framework_id,
+            "previous": people.assessment_b.pk,
+        },
+    )
+
+    assert not Assessment.objects.filter(title="Stolen").exists()

@@ -1,0 +1,423 @@
+"""Evidence: uploads checked by size and content, downloads, sharing, deletion."""
+
+import hashlib
+import io
+import struct
+import zipfile
+import zlib
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from assessments import services
+from assessments.models import Evidence, EvidenceDeletion, EvidenceLink, Status
+from assessments.selectors import submission_problems
+from tests.assessments.assessment_factories import PDF_BYTES, answer, file_evidence
+
+ELF_BYTES = (
+    b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
+)
+PE_BYTES = (
+    b"MZ\x90\x00" + b"\x00" * 56 + b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00"
+)
+
+
+def _png_chunk(kind, data):
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def bomb_png(width=30_000, height=30_000):
+    """Return a tiny PNG whose header declares ``width`` × ``height`` pixels."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def real_png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"></Types>',
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def zip_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("minutes.txt", "approved")
+    return buffer.getvalue()
+
+
+def stored_files(root):
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def _upload(client, assessment, name, content, code="STR-1.1", **extra):
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    return client.post(
+        reverse("assessments:evidence-add", args=[assessment.pk, code]),
+        {"kind": "file", "title": "", "file": upload},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
+    )
+
+
+REFUSALS = [
+    ("program.pdf", ELF_BYTES, "application/x-"),
+    ("setup.pdf", PE_BYTES, "portable-executable"),
+    (
+        "photo.png",
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        "text/html",
+    ),
+    ("drawing.png", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "image/svg+xml"),
+    ("run.txt", b"#!/bin/sh\nrm -rf /\n", "text/x-shellscript"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "detected"), REFUSALS)
+def test_it_refuses_content_that_is_not_allowed(
+    people, login, private_storage, name, content, detected
+):
+    client = login(people.assessor)
+
+    response = _upload(client, people.assessment, name, content)
+
+    body = response.content.decode()
+    assert "This kind of file is not accepted as evidence" in body
+    assert detected in body
+    assert not Evidence.objects.exists()
+    assert stored_files(private_storage) == []
+
+
+def test_it_stops_an_upload_over_the_size_limit(
+    people, login, settings, private_storage
+):
+    settings.EVIDENCE_MAX_UPLOAD_SIZE = 1000
+    client = login(people.assessor)
+
+    response = _upload(client, people.assessment, "big.pdf", PDF_BYTES + b"0" * 5000)
+
+    assert "The file is larger than 1000" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert stored_files(private_storage) == []
+
+
+def test_it_leaves_no_temporary_file_behind(
+    people, login, settings, tmp_path, private_storage
+):
+    """Past the in-memory size Django spools to disk; a stopped upload cleans up."""
+    settings.EVIDENCE_MAX_UPLOAD_SIZE = 1024**2
+    settings.FILE_UPLOAD_TEMP_DIR = spool = tmp_path / "spool"
+    spool.mkdir()
+    client = login(people.assessor)
+
+    response = _upload(
+        client, people.assessment, "big.pdf", PDF_BYTES + b"0" * 3 * 1024**2
+    )
+
+    assert "The file is larger than 1.0" in response.content.decode()
+    assert list(spool.iterdir()) == []
+    assert stored_files(private_storage) == []
+    assert not Evidence.objects.exists()
+
+
+def test_it_stops_counting_in_the_upload_handler(people, rf, settings):
+    """The handler itself refuses bytes past the limit, before any view code."""
+    from django.core.files.uploadhandler import StopUpload
+
+    from assessments.uploads import EvidenceUploadHandler
+
+    handler = EvidenceUploadHandler(limit=10)
+    handler.new_file("file", "a.pdf", "application/pdf", 20)
+    handler.receive_data_chunk(b"x" * 10, 0)
+
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x", 10)
+    assert handler.exceeded
+
+
+def test_it_refuses_a_decompression_bomb(people, login, private_storage):
+    client = login(people.assessor)
+
+    response = _upload(client, people.assessment, "scan.png", bomb_png())
+
+    assert "more pixels than the portal opens safely" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert stored_files(private_storage) == []
+
+
+def test_it_refuses_an_image_past_a_lowered_pixel_limit(people, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    upload = SimpleUploadedFile("chart.png", real_png())
+
+    with pytest.raises(services.ValidationError) as raised:
+        services.evidence_add_file(
+            assessment=people.assessment,
+            uploaded=upload,
+            title="",
+            actor=people.assessor,
+        )
+
+    assert raised.value.code == "decompression_bomb"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("chart.png", real_png(), "image/png"),
+        (
+            "报告.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("名单.csv", "姓名,得分\n张三,90\n".encode(), "text/plain"),
+        ("bundle.zip", zip_bytes(), "application/zip"),
+    ],
+)
+def test_it_accepts_allowed_types(people, name, content, content_type):
+    evidence = services.evidence_add_file(
+        assessment=people.assessment,
+        uploaded=SimpleUploadedFile(
+            name, content, content_type="application/x-whatever"
+        ),
+        title="",
+        actor=people.assessor,
+    )
+
+    assert evidence.content_type == content_type
+    assert evidence.title == name
+
+
+def test_it_accepts_a_pdf_with_a_chinese_name_and_sends_it_back(
+    people, login, private_storage
+):
+    client = login(people.assessor)
+    name = "人工智能模型风险管理办法.pdf"
+
+    response = _upload(client, people.assessment, name, PDF_BYTES)
+
+    assert f"Added the evidence item “{name}”" in response.content.decode()
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == name
+    assert evidence.size == len(PDF_BYTES)
+    assert evidence.content_type == "application/pdf"
+    assert evidence.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    assert name not in evidence.file_path
+    assert (private_storage / evidence.file_path).read_bytes() == PDF_BYTES
+    page = client.get(
+        reverse("assessments:evidence-list", args=[people.assessment.pk])
+    ).content.decode()
+    assert evidence.sha256 in page
+
+    download = login(people.auditor).get(evidence.get_download_url())
+
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert (
+        download["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_it_downloads_only_files(people, login):
+    note = answer(people.assessment, "STR-1.1").evidence_links.get().evidence
+    client = login(people.admin)
+
+    response = client.get(
+        reverse("assessments:evidence-download", args=[people.assessment.pk, note.pk])
+    )
+
+    assert response.status_code == 404
+
+
+def test_one_item_supports_two_requirements(people, login):
+    assessment = people.assessment
+    document = file_evidence(assessment, people.assessor, code="STR-1.1")
+    client = login(people.assessor)
+
+    client.post(
+        reverse("assessments:evidence-attach", args=[assessment.pk, "STR-1.2"]),
+        {"evidence": document.pk},
+    )
+    for code in ("STR-1.1", "STR-1.2"):
+        services.answer_save(
+            assessment=assessment,
+            requirement=assessment.framework.requirements.get(code=code),
+            status="satisfied",
+            justification="",
+            base_version=assessment.answers.get(requirement__code=code).version,
+            actor=people.assessor,
+        )
+
+    codes = sorted(
+        EvidenceLink.objects.filter(evidence=document).values_list(
+            "answer__requirement__code", flat=True
+        )
+    )
+    assert codes == ["STR-1.1", "STR-1.2"]
+    problem_codes = {p.code for p in submission_problems(assessment)}
+    assert not problem_codes & {"STR-1.1", "STR-1.2"}
+    page = client.get(
+        reverse("assessments:questionnaire", args=[assessment.pk, "STR"])
+    ).content.decode()
+    assert page.count(document.get_download_url()) == 2
+
+
+def test_it_refuses_to_link_an_item_twice(people):
+    document = file_evidence(people.assessment, people.assessor, code="STR-1.1")
+
+    with pytest.raises(services.ValidationError):
+        services.evidence_attach(
+            evidence=document,
+            requirement=people.assessment.framework.requirements.get(code="STR-1.1"),
+            actor=people.assessor,
+        )
+
+    assert document.links.count() == 1
+
+
+def test_it_attaches_only_evidence_of_the_same_assessment(people, login):
+    foreign = file_evidence(people.other, people.admin)
+    client = login(people.assessor)
+
+    client.post(
+        reverse("assessments:evidence-attach", args=[people.assessment.pk, "STR-1.1"]),
+        {"evidence": foreign.pk},
+    )
+
+    assert not EvidenceLink.objects.exists()
+
+
+def test_it_deletes_evidence_and_logs_it(
+    people, login, private_storage, django_capture_on_commit_callbacks
+):
+    document = file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    path = private_storage / document.file_path
+    client = login(people.assessor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse(
+                "assessments:evidence-delete", args=[people.assessment.pk, document.pk]
+            )
+        )
+
+    assert not Evidence.objects.exists()
+    assert not EvidenceLink.objects.exists()
+    assert not path.exists()
+    deletion = EvidenceDeletion.objects.get()
+    assert (deletion.deleted_by, deletion.title, deletion.requirement_codes) == (
+        people.assessor,
+        document.title,
+        ["STR-1.1"],
+    )
+    assert deletion.sha256 == document.sha256
+
+
+def test_it_never_deletes_evidence_of_a_finalised_assessment(
+    people, login, private_storage
+):
+    document = file_evidence(people.assessment, people.assessor)
+    people.assessment.status = Status.FINALISED
+    people.assessment.save()
+    client = login(people.admin)
+
+    response = client.post(
+        reverse(
+            "assessments:evidence-delete", args=[people.assessment.pk, document.pk]
+        ),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "finalised and can no longer be changed" in response.content.decode()
+    assert Evidence.objects.filter(pk=document.pk).exists()
+    assert (private_storage / document.file_path).read_bytes() == PDF_BYTES
+
+
+def test_it_refuses_a_link_that_is_not_http(people, login):
+    client = login(people.assessor)
+
+    client.post(
+        reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"]),
+        {"kind": "link", "title": "Bad", "url": "javascript:alert(1)"},
+    )
+
+    assert not Evidence.objects.exists()
+
+
+def test_it_adds_a_link_and_a_note(people, login):
+    client = login(people.assessor)
+    add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+
+    client.post(
+        add, {"kind": "link", "title": "Policy site", "url": "https://intra.example/p"}
+    )
+    client.post(add, {"kind": "note", "title": "Interview", "note": "CRO confirmed."})
+
+    kinds = sorted(
+        EvidenceLink.objects.filter(answer__requirement__code="STR-1.1").values_list(
+            "evidence__kind", flat=True
+        )
+    )
+    assert kinds == ["link", "note"]
+
+
+def test_the_upload_view_still_checks_csrf(people):
+    """The view is exempted only to put its handler first; it checks CSRF itself."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.assessor)
+    add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+
+    refused = client.post(add, {"kind": "note", "title": "t", "note": "n"})
+    page = client.get(
+        reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"])
+    )
+    token = page.cookies["csrftoken"].value
+    accepted = client.post(
+        add, {"csrfmiddlewaretoken": token, "kind": "note", "title": "t", "note": "n"}
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 302
+    assert Evidence.objects.count() == 1
+
+
+def test_it_explains_a_refusal_in_the_users_language(people, login):
+    client = login(people.assessor)
+    upload = SimpleUploadedFile("photo.png", b"<html><body>hi</body></html>")
+
+    response = client.post(
+        reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"]),
+        {"kind": "file", "file": upload},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-CN",
+    )
+
+    assert (
+        "不接受此类文件作为证据（其内容识别为 text/html）" in response.content.decode()
+    )
