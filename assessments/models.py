@@ -450,3 +450,156 @@ class EvidenceDeletion(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.deleted_at:%Y-%m-%d})"
+
+
+class Verdict(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    NEEDS_INFORMATION = "needs_information", _("Needs information")
+
+
+class Review(models.Model):
+    """The auditor's current verdict on one answer.
+
+    Only an acceptance given on the answer's current version counts in the
+    verified reading: an answer changed after it was accepted must be
+    accepted again.
+    """
+
+    answer = models.OneToOneField(
+        Answer,
+        on_delete=models.CASCADE,
+        related_name="review",
+        verbose_name=_("answer"),
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    # The reason of a rejection or the question asked; may be blank when
+    # the answer is accepted.
+    comment = models.TextField(_("comment"), blank=True)
+    # The version of the answer the verdict was given on.
+    answer_version = models.PositiveIntegerField(_("answer version"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    created_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.answer_id}: {self.verdict}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.answer_version == self.answer.version
+
+    @property
+    def counts_as_accepted(self) -> bool:
+        return self.verdict == Verdict.ACCEPTED and self.is_current
+
+
+class Comment(models.Model):
+    """A message between auditor and assessors about an answer or evidence."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("assessment"),
+    )
+    answer = models.ForeignKey(
+        Answer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("answer"),
+    )
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("evidence item"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer__isnull=False)
+                | models.Q(evidence__isnull=False),
+                name="comment_has_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.answer_id or self.evidence_id}"
+
+
+class FindingKind(models.TextChoices):
+    NONCONFORMITY = "nonconformity", _("Nonconformity")
+    OBSERVATION = "observation", _("Observation")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Finding(models.Model):
+    """What the auditor found, about one requirement or the whole assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("assessment"),
+    )
+    # Empty when the finding concerns the assessment as a whole.
+    requirement = models.ForeignKey(
+        "maturity.Requirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requirement"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -8,7 +8,7 @@ small and a large assessment. Levels come only from ``maturity.scoring``.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from assessments.models import (
     Membership,
     Status,
     StatusChange,
+    Verdict,
 )
 from assessments.permissions import active_grants
 from maturity.catalogues import get_catalogue
@@ -126,6 +127,24 @@ def answer_statuses(assessment) -> dict[str, str]:
     """Return requirement code -> status of the answered requirements."""
     return dict(
         Answer.objects.filter(assessment=assessment)
+        .exclude(status="")
+        .values_list("requirement__code", "status")
+    )
+
+
+def verified_statuses(assessment) -> dict[str, str]:
+    """Return requirement code -> status of the answers an auditor accepted.
+
+    An acceptance counts only when given on the answer's current version;
+    rejected, questioned and unreviewed answers are left out, so they score
+    as unanswered. One query.
+    """
+    return dict(
+        Answer.objects.filter(
+            assessment=assessment,
+            review__verdict=Verdict.ACCEPTED,
+            review__answer_version=F("version"),
+        )
         .exclude(status="")
         .values_list("requirement__code", "status")
     )
