@@ -24,5 +24,8 @@ urlpatterns = [
     ),
     path("catalogue/", include("maturity.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.interchange.urls")),
+    path("", include("reports.urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

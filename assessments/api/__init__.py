@@ -1,0 +1,1 @@
+"""The REST API of organisations, assessments, answers, evidence and reviews."""

@@ -1,0 +1,5 @@
+"""URLs of assessment export and import."""
+
+app_name = "interchange"
+
+urlpatterns = []

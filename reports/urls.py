@@ -1,0 +1,5 @@
+"""URLs of PDF maturity reports."""
+
+app_name = "reports"
+
+urlpatterns = []
