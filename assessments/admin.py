@@ -1,14 +1,18 @@
 """Django admin for support staff: read mostly, the portal's pages do the work."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import (
     Assessment,
     AuditorGrant,
+    Comment,
     Evidence,
     EvidenceDeletion,
+    Finding,
     Membership,
     Organisation,
+    Review,
     StatusChange,
 )
 
@@ -28,7 +32,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organisation", "framework", "status", "period_end"]
     list_filter = ["status", "framework"]
     search_fields = ["title", "organisation__name"]
@@ -38,7 +42,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditorGrant)
-class AuditorGrantAdmin(admin.ModelAdmin):
+class AuditorGrantAdmin(SimpleHistoryAdmin):
     list_display = ["user", "assessment", "expires_on", "revoked_at"]
     raw_id_fields = ["user", "assessment", "granted_by", "revoked_by"]
 
@@ -55,7 +59,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "assessment", "kind", "original_name", "size"]
     list_filter = ["kind"]
     readonly_fields = ["file_path", "original_name", "size", "content_type", "sha256"]
@@ -72,3 +76,33 @@ class EvidenceDeletionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Show the auditor's records and their history; the portal writes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["answer", "verdict", "answer_version", "reviewer", "updated_at"]
+    list_filter = ["verdict"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["assessment", "answer", "evidence", "author", "created_at"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["title", "assessment", "kind", "severity", "requirement"]
+    list_filter = ["kind", "severity"]

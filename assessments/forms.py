@@ -12,7 +12,10 @@ from assessments.models import (
     AnswerStatus,
     Assessment,
     EvidenceKind,
+    FindingKind,
     Role,
+    Severity,
+    Verdict,
 )
 from maturity.models import Framework
 
@@ -212,6 +215,65 @@ class AuditorGrantForm(forms.Form):
         widget=DateInput,
         help_text=_("Leave empty for access until revoked."),
     )
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Reason or question"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A rejection needs a reason; a request for information a question."
+        ),
+    )
+
+
+class CommentForm(forms.Form):
+    # "answer", or "evidence-<id>" for an evidence item of the answer.
+    subject = forms.CharField(label=_("About"), max_length=40)
+    text = forms.CharField(
+        label=_("Comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def evidence_id(self) -> int | None:
+        """Return the id of the evidence item commented on, or None for the answer."""
+        subject = self.cleaned_data["subject"]
+        prefix, _sep, pk = subject.partition("-")
+        if prefix == "evidence" and pk.isdigit():
+            return int(pk)
+        return None
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    requirement = forms.TypedChoiceField(
+        label=_("Requirement"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Leave empty when the finding concerns the whole assessment."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, requirement_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [
+            ("", _("— the assessment as a whole —")),
+            *requirement_choices,
+        ]
 
 
 def apply_errors(form, error) -> None:

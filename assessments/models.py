@@ -4,6 +4,10 @@ An assessment pins one version of the framework. Its answers say how each
 requirement stands; evidence items back the answers up and may support
 several requirements of the same assessment. Third-party auditors are not
 members of the organisation: they see one assessment through a grant.
+
+Models with a ``history`` manager keep every version of their rows
+(django-simple-history): who changed what, and when. Only writes that call
+``save()`` or ``delete()`` are recorded, so the services make every write.
 """
 
 from django.conf import settings
@@ -12,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 DEFAULT_TARGET_LEVEL = 3
 
@@ -54,6 +59,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -124,6 +131,8 @@ class Assessment(models.Model):
     # The same, over the answers as the auditor verified them.
     verified_scores = models.JSONField(_("verified scores"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -164,6 +173,8 @@ class AssessmentTarget(models.Model):
         default=DEFAULT_TARGET_LEVEL,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target level")
@@ -243,6 +254,8 @@ class AuditorGrant(models.Model):
         verbose_name=_("revoked by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("auditor grant")
         verbose_name_plural = _("auditor grants")
@@ -299,6 +312,8 @@ class Answer(models.Model):
         verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("answer")
@@ -365,6 +380,8 @@ class Evidence(models.Model):
     )
     created_at = models.DateTimeField(_("added at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
@@ -404,6 +421,8 @@ class EvidenceLink(models.Model):
         verbose_name=_("linked by"),
     )
     created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidence link")
@@ -487,6 +506,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
@@ -536,6 +557,8 @@ class Comment(models.Model):
     )
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("comment")
@@ -595,6 +618,8 @@ class Finding(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("finding")

@@ -2,10 +2,11 @@
 
 Members of an organisation act by their role on every assessment of it. A
 third-party auditor is not a member: an active grant opens one assessment,
-its answers and evidence, and nothing else of the organisation. Views, and
-later the API, ask :func:`can` and scope their querysets with
-:func:`assessments_visible_to`; an object outside the scope is a 404, a
-forbidden action on a visible object a 403.
+its answers, evidence and history, and nothing else of the organisation.
+Verdicts and findings are the auditor's alone. Views and the API ask
+:func:`can` and scope their querysets with :func:`assessments_visible_to`;
+an object outside the scope is a 404, a forbidden action on a visible
+object a 403.
 """
 
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ class Action(StrEnum):
     VIEW_ORGANISATION = "organisation.view"
     CREATE_ASSESSMENT = "assessment.create"
     MANAGE_MEMBERS = "members.manage"
+    # On an organisation (its memberships) and on an assessment.
+    VIEW_HISTORY = "history.view"
     # On an assessment.
     VIEW = "assessment.view"
     EDIT = "assessment.edit"
@@ -40,12 +43,16 @@ class Action(StrEnum):
     REVIEW = "assessment.review"
     MANAGE_AUDITORS = "auditors.manage"
     START_FROM = "assessment.start_from"
+    RECORD_VERDICT = "review.verdict"
+    MANAGE_FINDINGS = "findings.manage"
+    COMMENT = "comment.add"
 
 
 _ORGANISATION_ACTIONS = {
     Action.VIEW_ORGANISATION: {Role.ADMIN, Role.ASSESSOR, Role.VIEWER},
     Action.CREATE_ASSESSMENT: {Role.ADMIN, Role.ASSESSOR},
     Action.MANAGE_MEMBERS: {Role.ADMIN},
+    Action.VIEW_HISTORY: {Role.ADMIN},
 }
 
 _MEMBER_ACTIONS = {
@@ -57,9 +64,21 @@ _MEMBER_ACTIONS = {
     Action.REVIEW: set(),
     Action.MANAGE_AUDITORS: {Role.ADMIN},
     Action.START_FROM: {Role.ADMIN, Role.ASSESSOR},
+    # Verdicts and findings are the third party's alone.
+    Action.RECORD_VERDICT: set(),
+    Action.MANAGE_FINDINGS: set(),
+    Action.COMMENT: {Role.ADMIN, Role.ASSESSOR},
+    Action.VIEW_HISTORY: {Role.ADMIN},
 }
 
-_AUDITOR_ACTIONS = {Action.VIEW, Action.REVIEW}
+_AUDITOR_ACTIONS = {
+    Action.VIEW,
+    Action.REVIEW,
+    Action.RECORD_VERDICT,
+    Action.MANAGE_FINDINGS,
+    Action.COMMENT,
+    Action.VIEW_HISTORY,
+}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,16 @@
-"""URLs of organisations, assessments, questionnaires and evidence."""
+"""URLs of organisations, assessments, questionnaires, evidence and reviews."""
 
 from django.urls import path
 
-from assessments.views import assessments, evidence, organisations, questionnaire
+from assessments.views import (
+    assessments,
+    dashboards,
+    evidence,
+    history,
+    organisations,
+    questionnaire,
+    reviews,
+)
 
 app_name = "assessments"
 
@@ -19,6 +27,11 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("orgs/<slug:org>/members/", organisations.member_list, name="member-list"),
+    path(
+        "orgs/<slug:org>/history/",
+        history.organisation_history,
+        name="organisation-history",
+    ),
     path("orgs/<slug:org>/members/add/", organisations.member_add, name="member-add"),
     path(
         "orgs/<slug:org>/members/create/",
@@ -42,6 +55,16 @@ urlpatterns = [
     ),
     path(
         "assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"
+    ),
+    path(
+        "assessments/<int:pk>/dashboard/",
+        dashboards.assessment_dashboard,
+        name="assessment-dashboard",
+    ),
+    path(
+        "assessments/<int:pk>/history/",
+        history.assessment_history,
+        name="assessment-history",
     ),
     path(
         "assessments/<int:pk>/edit/",
@@ -77,6 +100,27 @@ urlpatterns = [
         "assessments/<int:pk>/requirements/<str:code>/answer/",
         questionnaire.answer_update,
         name="answer-update",
+    ),
+    path(
+        "assessments/<int:pk>/requirements/<str:code>/review/",
+        reviews.review_record,
+        name="review-record",
+    ),
+    path(
+        "assessments/<int:pk>/requirements/<str:code>/comments/",
+        reviews.comment_add,
+        name="comment-add",
+    ),
+    path("assessments/<int:pk>/findings/", reviews.finding_list, name="finding-list"),
+    path(
+        "assessments/<int:pk>/findings/<int:finding>/edit/",
+        reviews.finding_update,
+        name="finding-update",
+    ),
+    path(
+        "assessments/<int:pk>/findings/<int:finding>/delete/",
+        reviews.finding_delete,
+        name="finding-delete",
     ),
     path(
         "assessments/<int:pk>/requirements/<str:code>/evidence/",

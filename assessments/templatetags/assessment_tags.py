@@ -1,4 +1,4 @@
-"""Template helpers of the assessments pages: organisation switcher, figures."""
+"""Template helpers of the assessments pages: organisation switcher, figures, levels."""
 
 from django import template
 
@@ -36,3 +36,11 @@ def grouped_parts(parts):
         else:
             runs.append(("note", part.get("text", "")))
     return runs
+
+
+@register.filter
+def level_name(level, names):
+    """Return the full name of ``level`` from ``names`` (see ``level_names``)."""
+    if level is None:
+        return "—"
+    return names.get(level, level)

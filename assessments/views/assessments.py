@@ -16,7 +16,7 @@ from assessments.forms import (
     ReturnForm,
     apply_errors,
 )
-from assessments.models import AuditorGrant
+from assessments.models import AuditorGrant, Status
 from assessments.permissions import (
     Action,
     can,
@@ -72,8 +72,10 @@ def assessment_detail(request, pk):
     assessment = get_assessment(request.user, pk)
 
     statuses = selectors.answer_statuses(assessment)
-    result = selectors.assessment_score(assessment, statuses)
-    areas = selectors.areas_of(assessment, statuses, result)
+    readings = selectors.readings_of(assessment, statuses)
+    areas = selectors.areas_of(
+        assessment, statuses, readings.self_assessed, readings.verified
+    )
     problems = (
         selectors.submission_problems(assessment) if assessment.is_editable else []
     )
@@ -86,7 +88,13 @@ def assessment_detail(request, pk):
         assessment,
         "overview",
         areas=areas,
-        score=result,
+        readings=readings,
+        level_names=selectors.level_names(assessment.framework_id),
+        review=(
+            selectors.review_summary(assessment)
+            if assessment.status != Status.DRAFT
+            else None
+        ),
         answered=len(statuses),
         total=sum(area.total for area in areas),
         problems=problems,

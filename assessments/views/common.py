@@ -35,6 +35,7 @@ def assessment_context(request, assessment, tab: str, **extra) -> dict:
         "assessment": assessment,
         "access": access_to(request.user, assessment),
         "can_manage_auditors": can(request.user, Action.MANAGE_AUDITORS, assessment),
+        "can_view_history": can(request.user, Action.VIEW_HISTORY, assessment),
         "tab": tab,
     }
     context.update(extra)

@@ -29,7 +29,8 @@ def organisation_detail(request, org):
     context = {
         "organisation": organisation,
         "role": Role(role_in(request.user, organisation)).label,
-        "assessments": selectors.assessments_of(organisation),
+        "standings": selectors.organisation_standing(organisation),
+        "can_view_history": can(request.user, Action.VIEW_HISTORY, organisation),
         "can_create": can(request.user, Action.CREATE_ASSESSMENT, organisation),
         "can_manage_members": can(request.user, Action.MANAGE_MEMBERS, organisation),
         "memberships": selectors.memberships_of(request.user),

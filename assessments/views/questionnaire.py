@@ -10,12 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, services
 from assessments.forms import AnswerForm
-from assessments.models import AnswerStatus
+from assessments.models import AnswerStatus, Status, Verdict
 from assessments.permissions import Action, can, get_assessment
 from assessments.views.common import assessment_context, wants_json
 from maturity.models import Requirement
 
 FILTERS = {code for code, _label in selectors.Filter.choices}
+# Filters that make sense once the auditor has seen the assessment.
+REVIEW_FILTERS = {selectors.Filter.REJECTED, selectors.Filter.UNREVIEWED}
 
 
 @login_required
@@ -41,8 +43,10 @@ def questionnaire(request, pk, area):
         selected = None
 
     statuses = selectors.answer_statuses(assessment)
-    result = selectors.assessment_score(assessment, statuses)
-    areas = selectors.areas_of(assessment, statuses, result)
+    readings = selectors.readings_of(assessment, statuses)
+    areas = selectors.areas_of(
+        assessment, statuses, readings.self_assessed, readings.verified
+    )
     current = selectors.find_area(areas, area)
     if current is None:
         raise Http404
@@ -51,6 +55,11 @@ def questionnaire(request, pk, area):
     can_manage = assessment.is_editable and can(
         request.user, Action.MANAGE_EVIDENCE, assessment
     )
+    filters = [
+        (code, label)
+        for code, label in selectors.Filter.choices
+        if assessment.status != Status.DRAFT or code not in REVIEW_FILTERS
+    ]
     context = assessment_context(
         request,
         assessment,
@@ -60,12 +69,27 @@ def questionnaire(request, pk, area):
         module=selectors.module_of(areas, current),
         page=page,
         selected=selected,
-        filters=selectors.Filter.choices,
+        filters=filters,
         status_choices=AnswerStatus.choices,
+        verdict_choices=Verdict.choices,
         can_answer=can_answer,
         can_manage_evidence=can_manage,
+        can_review=assessment.status == Status.IN_REVIEW
+        and can(request.user, Action.RECORD_VERDICT, assessment),
+        can_comment=not assessment.is_finalised
+        and can(request.user, Action.COMMENT, assessment),
+        can_manage_findings=assessment.status == Status.IN_REVIEW
+        and can(request.user, Action.MANAGE_FINDINGS, assessment),
         evidence_choices=selectors.evidence_choices(assessment) if can_manage else [],
-        summary=selectors.area_summary(assessment, current.code, result, statuses),
+        summary=selectors.area_summary(
+            assessment, current.code, readings.self_assessed, statuses
+        ),
+        verified=(
+            selectors.level_summary(readings.verified, current.code)
+            if readings.verified
+            else None
+        ),
+        frozen=readings.frozen,
     )
     return render(request, "assessments/questionnaire.html", context)
 
@@ -156,11 +180,14 @@ def answer_update(request, pk, code):
 
     if json:
         statuses = selectors.answer_statuses(assessment)
-        result = selectors.assessment_score(assessment, statuses)
+        readings = selectors.readings_of(assessment, statuses)
         summary = selectors.area_summary(
-            assessment, requirement.area_code, result, statuses
+            assessment, requirement.area_code, readings.self_assessed, statuses
         )
-        return JsonResponse({"answer": _answer_data(answer), "summary": summary})
+        verified = selectors.level_summary(readings.verified, requirement.area_code)
+        return JsonResponse(
+            {"answer": _answer_data(answer), "summary": summary, "verified": verified}
+        )
     messages.success(
         request, _("Saved the answer to %(code)s.") % {"code": requirement.code}
     )

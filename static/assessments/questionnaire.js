@@ -7,11 +7,14 @@
   var root = document.querySelector(".questionnaire");
   var texts = root ? root.dataset : {};
 
-  function setFigures(summary) {
+  // Write the figures of a reading into the elements naming them, such as
+  // data-figure="area.level" or, with prefix "verified.", the verified one.
+  function setFigures(summary, prefix) {
     Object.keys(summary).forEach(function (group) {
       Object.keys(summary[group]).forEach(function (key) {
         var value = summary[group][key];
-        var nodes = document.querySelectorAll('[data-figure="' + group + "." + key + '"]');
+        var name = (prefix || "") + group + "." + key;
+        var nodes = document.querySelectorAll('[data-figure="' + name + '"]');
         nodes.forEach(function (node) {
           if (node.tagName === "PROGRESS") {
             node.value = value === null ? 0 : value;
@@ -94,6 +97,7 @@
           self.conflictBox.hidden = true;
           self.updateBadge(result.data.answer);
           setFigures(result.data.summary);
+          if (result.data.verified) setFigures(result.data.verified, "verified.");
           self.show("saved", texts.textSaved);
           if (self.again) {
             self.again = false;

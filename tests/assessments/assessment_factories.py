@@ -1,4 +1,4 @@
-"""Factories of the assessments tests: people, organisations, a small standard."""
+"""Factories of the assessments tests: people, a small standard, answers, reviews."""
 
 import datetime
 
@@ -10,12 +10,19 @@ from assessments.models import (
     Assessment,
     AssessmentTarget,
     AuditorGrant,
+    Comment,
     Evidence,
     EvidenceKind,
     EvidenceLink,
+    Finding,
+    FindingKind,
     Membership,
     Organisation,
+    Review,
     Role,
+    Severity,
+    Status,
+    Verdict,
 )
 from maturity.models import Framework, Level, Module, Requirement, Stage
 
@@ -204,6 +211,44 @@ class AuditorGrantFactory(factory.django.DjangoModelFactory):
     granted_by = factory.SubFactory(UserFactory)
 
 
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    answer = factory.SubFactory(AnswerFactory)
+    verdict = Verdict.ACCEPTED
+    comment = ""
+    answer_version = factory.LazyAttribute(lambda review: review.answer.version)
+    reviewer = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    kind = FindingKind.OBSERVATION
+    severity = Severity.MEDIUM
+    title = factory.Sequence(lambda n: f"Finding {n}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+def set_status(assessment, status=Status.IN_REVIEW):
+    """Put ``assessment`` in ``status`` directly, as after its transitions."""
+    assessment.status = status
+    assessment.save(update_fields=["status"])
+    return assessment
+
+
 def answer(assessment, code, status="satisfied", *, evidence=True, **fields):
     """Answer ``code`` with ``status``, backed by a note when ``evidence``."""
     created = AnswerFactory(
@@ -267,5 +312,12 @@ def fingerprint():
         "targets": sorted(AssessmentTarget.objects.values_list("pk", "level")),
         "memberships": sorted(Membership.objects.values_list("pk", "role")),
         "grants": sorted(AuditorGrant.objects.values_list("pk", "revoked_at")),
+        "reviews": sorted(
+            Review.objects.values_list("pk", "verdict", "comment", "answer_version")
+        ),
+        "comments": sorted(Comment.objects.values_list("pk", "text")),
+        "findings": sorted(
+            Finding.objects.values_list("pk", "title", "severity", "requirement_id")
+        ),
         "users": get_user_model().objects.count(),
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import Status
 from tests.assessments.assessment_factories import (
     EvidenceFactory,
+    FindingFactory,
     answer,
     file_evidence,
     fingerprint,
@@ -49,11 +50,17 @@ def _objects(people):
         "document": document,
         "viewer_membership": people.viewer.memberships.get(),
         "grant": people.auditor.auditor_grants.get(),
+        "finding": FindingFactory(assessment=assessment, created_by=people.auditor),
     }
 
 
 def _submitted(people):
     people.assessment.status = Status.SUBMITTED
+    people.assessment.save()
+
+
+def _in_review(people):
+    people.assessment.status = Status.IN_REVIEW
     people.assessment.save()
 
 
@@ -82,6 +89,15 @@ ADMIN_ONLY = {
     "expired": 404,
     "outsider": 404,
 }
+AUDITOR_ONLY = {
+    "admin": 403,
+    "assessor": 403,
+    "viewer": 403,
+    "auditor": 302,
+    "expired": 404,
+    "outsider": 404,
+}
+HISTORY = {**ADMIN_ONLY, "auditor": 200}
 ORG_ADMIN_POST = {
     "admin": 302,
     "assessor": 403,
@@ -102,6 +118,66 @@ def pk(o):
 
 CASES = [
     Case("overview", "get", url("assessment-detail", pk), READ_ALL),
+    Case("dashboard", "get", url("assessment-dashboard", pk), READ_ALL),
+    Case("findings", "get", url("finding-list", pk), READ_ALL),
+    Case("history", "get", url("assessment-history", pk), HISTORY),
+    Case(
+        "organisation history",
+        "get",
+        url("organisation-history", lambda o: "org-a"),
+        {**ADMIN_ONLY, "auditor": 404},
+    ),
+    Case(
+        "edit finding page",
+        "get",
+        url("finding-update", pk, lambda o: o["finding"].pk),
+        {**AUDITOR_ONLY, "auditor": 200},
+        prepare=_in_review,
+    ),
+    Case(
+        "record verdict",
+        "post",
+        url("review-record", pk, lambda o: "STR-1.1"),
+        AUDITOR_ONLY,
+        data=lambda o: {"verdict": "rejected", "comment": "Unsigned."},
+        prepare=_in_review,
+        changes=True,
+    ),
+    Case(
+        "comment",
+        "post",
+        url("comment-add", pk, lambda o: "STR-1.1"),
+        {**WRITE, "auditor": 302},
+        data=lambda o: {"subject": "answer", "text": "Please add the minutes."},
+        prepare=_in_review,
+        changes=True,
+    ),
+    Case(
+        "record finding",
+        "post",
+        url("finding-list", pk),
+        AUDITOR_ONLY,
+        data=lambda o: {"kind": "observation", "severity": "low", "title": "Gap"},
+        prepare=_in_review,
+        changes=True,
+    ),
+    Case(
+        "edit finding",
+        "post",
+        url("finding-update", pk, lambda o: o["finding"].pk),
+        AUDITOR_ONLY,
+        data=lambda o: {"kind": "observation", "severity": "high", "title": "Gap"},
+        prepare=_in_review,
+        changes=True,
+    ),
+    Case(
+        "delete finding",
+        "post",
+        url("finding-delete", pk, lambda o: o["finding"].pk),
+        AUDITOR_ONLY,
+        prepare=_in_review,
+        changes=True,
+    ),
     Case(
         "questionnaire",
         "get",

@@ -156,7 +156,7 @@ def _fill(assessment, user, evidence_per_answer):
 
 
 PAGES = ["questionnaire", "overview", "evidence"]
-MAX_QUERIES = {"questionnaire": 14, "overview": 11, "evidence": 8}
+MAX_QUERIES = {"questionnaire": 17, "overview": 13, "evidence": 8}
 
 
 @pytest.mark.parametrize("page", PAGES)

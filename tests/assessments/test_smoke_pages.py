@@ -1,4 +1,4 @@
-"""Every page of the assessments app renders for an assessor of organisation A."""
+"""Every page of the assessments app renders for an admin of organisation A."""
 
 import pytest
 from django.urls import reverse
@@ -15,6 +15,10 @@ from django.urls import reverse
         "org",
         "members",
         "home",
+        "dashboard",
+        "findings",
+        "history",
+        "organisation history",
     ],
 )
 def test_it_renders(people, login, name):
@@ -29,6 +33,12 @@ def test_it_renders(people, login, name):
         "org": reverse("assessments:organisation-detail", args=["org-a"]),
         "members": reverse("assessments:member-list", args=["org-a"]),
         "home": reverse("home"),
+        "dashboard": reverse("assessments:assessment-dashboard", args=[pk]),
+        "findings": reverse("assessments:finding-list", args=[pk]),
+        "history": reverse("assessments:assessment-history", args=[pk]),
+        "organisation history": reverse(
+            "assessments:organisation-history", args=["org-a"]
+        ),
     }[name]
 
     response = client.get(url)

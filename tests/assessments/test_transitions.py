@@ -152,7 +152,7 @@ def test_it_goes_round_the_return_loop(people):
     ]
 
 
-def test_it_freezes_the_self_assessed_scores_on_finalising(people):
+def test_it_freezes_both_readings_on_finalising(people):
     assessment = people.assessment
     answer_all(assessment)
     Answer.objects.filter(requirement__code="STR-3.2").update(status="partial")
@@ -172,7 +172,10 @@ def test_it_freezes_the_self_assessed_scores_on_finalising(people):
 
     assert finalised.self_scores == expected
     assert finalised.self_scores["modules"]["STR"]["level"] == 2
-    assert finalised.verified_scores is None
+    # Nothing was reviewed, so nothing counts in the verified reading.
+    unreviewed = score(get_catalogue(assessment.framework), {}, {"STR": 3, "LC": 3})
+    assert finalised.verified_scores == unreviewed.to_dict()
+    assert finalised.verified_scores["organisation"]["level"] == 0
     assert finalised.finalised_at is not None
 
 

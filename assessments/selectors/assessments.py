@@ -1,0 +1,128 @@
+"""Reads of assessments: lists, status history, and an organisation's standing."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentTarget,
+    StatusChange,
+    Verdict,
+)
+from assessments.selectors.readings import level_names_of
+from maturity.catalogues import get_catalogue
+from maturity.scoring import score
+
+
+def assessments_of(organisation):
+    """Return the assessments of ``organisation``, latest period first."""
+    return list(
+        Assessment.objects.filter(organisation=organisation).select_related("framework")
+    )
+
+
+def member_assessments(user, limit=20):
+    """Return the assessments of the user's organisations, latest period first."""
+    return list(
+        Assessment.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "framework")
+        .distinct()[:limit]
+    )
+
+
+def status_history(assessment):
+    """Return the status changes of ``assessment`` with their actors."""
+    return list(
+        StatusChange.objects.filter(assessment=assessment).select_related("actor")
+    )
+
+
+def previous_candidates(organisation):
+    """Return the assessments a new one of ``organisation`` may start from."""
+    return list(
+        Assessment.objects.filter(organisation=organisation).order_by(
+            "-period_end", "-pk"
+        )
+    )
+
+
+@dataclass
+class AssessmentStanding:
+    """One assessment in an organisation's list: progress and both readings."""
+
+    assessment: Assessment
+    answered: int
+    total: int
+    self_level: int
+    # None for an assessment finalised before verified readings were kept.
+    verified_level: int | None
+    level_name: str = ""
+    verified_level_name: str = ""
+
+    @property
+    def progress(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+
+def organisation_standing(organisation) -> list[AssessmentStanding]:
+    """Return the assessments of ``organisation`` with progress and levels.
+
+    Four queries however many assessments and answers there are (plus
+    the catalogue of a framework not read before). Finalised assessments
+    show their frozen readings.
+    """
+    assessments = assessments_of(organisation)
+    names = level_names_of({assessment.framework_id for assessment in assessments})
+    accepted = ExpressionWrapper(
+        Q(review__verdict=Verdict.ACCEPTED, review__answer_version=F("version")),
+        output_field=BooleanField(),
+    )
+    statuses = defaultdict(dict)
+    verified = defaultdict(dict)
+    for assessment_id, code, status, is_accepted in (
+        Answer.objects.filter(assessment__organisation=organisation)
+        .exclude(status="")
+        .annotate(accepted=accepted)
+        .values_list("assessment_id", "requirement__code", "status", "accepted")
+    ):
+        statuses[assessment_id][code] = status
+        if is_accepted:
+            verified[assessment_id][code] = status
+    targets = defaultdict(dict)
+    for assessment_id, code, level in AssessmentTarget.objects.filter(
+        assessment__organisation=organisation
+    ).values_list("assessment_id", "module__code", "level"):
+        targets[assessment_id][code] = level
+
+    rows = []
+    for assessment in assessments:
+        catalogue = get_catalogue(assessment.framework_id)
+        if assessment.is_finalised and assessment.self_scores is not None:
+            self_level = assessment.self_scores["organisation"]["level"]
+            frozen = assessment.verified_scores
+            verified_level = frozen["organisation"]["level"] if frozen else None
+        else:
+            pk = assessment.pk
+            self_level = score(catalogue, statuses[pk], targets[pk]).organisation.level
+            verified_level = score(
+                catalogue, verified[pk], targets[pk]
+            ).organisation.level
+        rows.append(
+            AssessmentStanding(
+                assessment=assessment,
+                answered=len(statuses[assessment.pk]),
+                total=len(catalogue.requirements),
+                self_level=self_level,
+                verified_level=verified_level,
+                level_name=names[assessment.framework_id][self_level],
+                verified_level_name=(
+                    names[assessment.framework_id][verified_level]
+                    if verified_level is not None
+                    else ""
+                ),
+            )
+        )
+    return rows

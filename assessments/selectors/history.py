@@ -1,0 +1,425 @@
+"""The audit trail: every recorded change of an assessment, newest first.
+
+django-simple-history keeps one row per version of each tracked model. A
+page of the trail costs a fixed number of queries however long the trail
+is: one to count, one to pick the page's versions across every table (each
+with the version before it), one per table on the page, and one per kind of
+name shown (users, requirements, modules, answers, evidence items).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import CharField, F, Q, Value, Window
+from django.db.models.functions import Lag
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentTarget,
+    AuditorGrant,
+    Comment,
+    Evidence,
+    EvidenceLink,
+    Finding,
+    Membership,
+    Review,
+)
+from assessments.selectors.questionnaire import questionnaire_url
+from maturity.catalogues import get_catalogue
+from maturity.models import Module, Requirement
+
+# The change reason of the rows recorded when history began to be kept.
+BASELINE = "baseline"
+PAGE_SIZE = 50
+
+CREATED, CHANGED, DELETED = "+", "~", "-"
+
+
+@dataclass(frozen=True)
+class Track:
+    """A tracked model: the fields shown and how its rows belong to a scope."""
+
+    kind: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    scope: Callable[[models.Model], Q]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a change: its label, the value before and after."""
+
+    label: str
+    # None when the value before is not known: the row changed before its
+    # history was kept.
+    old: str | None
+    new: str
+
+
+@dataclass
+class Change:
+    """One recorded change: who made it, when, to what, and which fields."""
+
+    when: datetime
+    who: str
+    kind: str
+    action: str
+    subject: str
+    url: str = ""
+    reason: str = ""
+    fields: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def action_name(self) -> str:
+        return {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}[self.action]
+
+    @property
+    def action_label(self) -> str:
+        return {
+            CREATED: _("created"),
+            CHANGED: _("changed"),
+            DELETED: _("deleted"),
+        }[self.action]
+
+
+def _answers_of(assessment) -> Q:
+    return Q(answer_id__in=Answer.objects.filter(assessment=assessment).values("pk"))
+
+
+ASSESSMENT_TRACKS = (
+    Track(
+        "assessment",
+        Assessment,
+        (
+            "title",
+            "scope",
+            "period_start",
+            "period_end",
+            "status",
+            "finalised_at",
+            "self_scores",
+            "verified_scores",
+        ),
+        lambda assessment: Q(id=assessment.pk),
+    ),
+    Track(
+        "target",
+        AssessmentTarget,
+        ("level",),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+    Track(
+        "answer",
+        Answer,
+        ("status", "justification"),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+    Track(
+        "evidence",
+        Evidence,
+        (
+            "kind",
+            "title",
+            "description",
+            "effective_from",
+            "url",
+            "note",
+            "original_name",
+            "size",
+            "sha256",
+        ),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+    Track("link", EvidenceLink, ("needs_reconfirmation",), _answers_of),
+    Track("review", Review, ("verdict", "comment", "answer_version"), _answers_of),
+    Track(
+        "comment",
+        Comment,
+        ("text",),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+    Track(
+        "finding",
+        Finding,
+        ("requirement", "kind", "severity", "title", "description"),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+    Track(
+        "grant",
+        AuditorGrant,
+        ("expires_on", "revoked_at"),
+        lambda assessment: Q(assessment_id=assessment.pk),
+    ),
+)
+
+ORGANISATION_TRACKS = (
+    Track(
+        "membership",
+        Membership,
+        ("role",),
+        lambda organisation: Q(organisation_id=organisation.pk),
+    ),
+)
+
+
+def assessment_history(assessment, page_number=1):
+    """Return one page of the changes of ``assessment`` and everything in it.
+
+    The page is a Django ``Page`` whose ``object_list`` holds
+    :class:`Change` rows, newest first.
+    """
+    return _history(assessment, ASSESSMENT_TRACKS, page_number, assessment)
+
+
+def organisation_history(organisation, page_number=1):
+    """Return one page of the membership changes of ``organisation``."""
+    return _history(organisation, ORGANISATION_TRACKS, page_number, None)
+
+
+def _versions(scope, tracks):
+    """Return (history_id, date, previous history_id, kind) over ``tracks``."""
+    parts = []
+    for track in tracks:
+        historical = track.model.history.model
+        parts.append(
+            historical.objects.filter(track.scope(scope))
+            .exclude(history_change_reason=BASELINE)
+            .annotate(
+                trail_version=F("history_id"),
+                trail_at=F("history_date"),
+                trail_previous=Window(
+                    Lag("history_id"),
+                    partition_by=[F("id")],
+                    order_by=[F("history_date").asc(), F("history_id").asc()],
+                ),
+                trail_kind=Value(track.kind, output_field=CharField()),
+            )
+            .values_list("trail_version", "trail_at", "trail_previous", "trail_kind")
+            .order_by()
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by(
+        "-trail_at", "-trail_kind", "-trail_version"
+    )
+
+
+def _history(scope, tracks, page_number, assessment):
+    """Return a page of changes within ``scope``; ``assessment`` adds links."""
+    paginator = Paginator(_versions(scope, tracks), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+
+    records = _records(rows, {track.kind: track for track in tracks})
+    names = _Names()
+    pairs = []
+    for version, _at, previous, kind in rows:
+        record = records[kind].get(version)
+        if record is None:
+            continue
+        before = records[kind].get(previous) if previous else None
+        if before is None and record.history_type == CHANGED:
+            before = records[kind].get(("baseline", record.id))
+        pairs.append((kind, record, before))
+        names.note(record, before)
+    names.load()
+
+    track_of = {track.kind: track for track in tracks}
+    areas = {}
+    if assessment is not None:
+        catalogue = get_catalogue(assessment.framework_id)
+        areas = {ref.code: ref.area for ref in catalogue.requirements}
+    page.object_list = [
+        _change(track_of[kind], record, before, names, assessment, areas)
+        for kind, record, before in pairs
+    ]
+    return page
+
+
+def _records(rows, tracks) -> dict[str, dict]:
+    """Return kind -> history_id -> historical row, for the page; one query a kind.
+
+    A change whose previous version is the baseline is keyed by
+    ``("baseline", id)`` as well.
+    """
+    wanted = defaultdict(set)
+    for version, _at, previous, kind in rows:
+        wanted[kind].add(version)
+        if previous:
+            wanted[kind].add(previous)
+    found = {kind: {} for kind in tracks}
+    for kind, ids in wanted.items():
+        historical = tracks[kind].model.history.model
+        page_ids = [version for version, _a, _p, k in rows if k == kind]
+        object_ids = historical.objects.filter(history_id__in=page_ids).values("id")
+        for record in historical.objects.filter(
+            Q(history_id__in=ids) | Q(id__in=object_ids, history_change_reason=BASELINE)
+        ).select_related("history_user"):
+            if record.history_change_reason == BASELINE:
+                found[kind][("baseline", record.id)] = record
+            found[kind][record.history_id] = record
+    return found
+
+
+class _Names:
+    """The names shown for ids in a page of changes, read in one query a kind."""
+
+    def __init__(self):
+        self.ids = defaultdict(set)
+        self.names = defaultdict(dict)
+
+    def note(self, record, before) -> None:
+        for row in (record, before):
+            if row is None:
+                continue
+            for field_ in row._meta.concrete_fields:
+                if (
+                    isinstance(field_, models.ForeignKey)
+                    and field_.name != "history_user"
+                ):
+                    value = getattr(row, field_.attname)
+                    if value is not None:
+                        self.ids[field_.related_model].add(value)
+
+    def load(self) -> None:
+        user_model = get_user_model()
+        lookups = {
+            user_model: lambda ids: user_model.objects.filter(pk__in=ids).values_list(
+                "pk", user_model.USERNAME_FIELD
+            ),
+            Requirement: lambda ids: Requirement.objects.filter(pk__in=ids).values_list(
+                "pk", "code"
+            ),
+            Module: lambda ids: Module.objects.filter(pk__in=ids).values_list(
+                "pk", "code"
+            ),
+            Answer: lambda ids: Answer.objects.filter(pk__in=ids).values_list(
+                "pk", "requirement__code"
+            ),
+            # Deleted items keep their title in their history.
+            Evidence: lambda ids: (
+                Evidence.history.filter(id__in=ids)
+                .order_by("history_date", "history_id")
+                .values_list("id", "title")
+            ),
+        }
+        for model, lookup in lookups.items():
+            if self.ids.get(model):
+                self.names[model].update(lookup(self.ids[model]))
+
+    def of(self, model, pk) -> str:
+        if pk is None:
+            return ""
+        return str(self.names[model].get(pk, f"#{pk}"))
+
+
+def _change(track, record, before, names, assessment, areas) -> Change:
+    action = record.history_type
+    change = Change(
+        when=record.history_date,
+        who=record.history_user.get_username() if record.history_user else "",
+        kind=track.kind,
+        action=action,
+        subject=_subject(track.kind, record, names),
+        url=_url(track.kind, record, names, assessment, areas),
+        reason=record.history_change_reason or "",
+    )
+    if action == DELETED:
+        return change
+    for name in track.fields:
+        model_field = track.model._meta.get_field(name)
+        new = getattr(record, model_field.attname)
+        old = getattr(before, model_field.attname) if before is not None else None
+        if before is not None and old == new:
+            continue
+        if before is None and new in (None, "", False) and action == CREATED:
+            continue
+        change.fields.append(
+            FieldChange(
+                label=str(model_field.verbose_name),
+                old=_display(model_field, old, names) if before is not None else None,
+                new=_display(model_field, new, names),
+            )
+        )
+    return change
+
+
+def _display(model_field, value, names) -> str:
+    """Return ``value`` of ``model_field`` as a person would read it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(model_field, models.ForeignKey):
+        return names.of(model_field.related_model, value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(model_field, models.JSONField):
+        return _("recorded")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _subject(kind, record, names) -> str:
+    """Return what a change was made to, e.g. "Answer to STR-1.1"."""
+    user_model = get_user_model()
+    if kind == "assessment":
+        return _("Assessment “%(title)s”") % {"title": record.title}
+    if kind == "target":
+        return _("Target level of %(module)s") % {
+            "module": names.of(Module, record.module_id)
+        }
+    if kind == "answer":
+        return _("Answer to %(code)s") % {
+            "code": names.of(Requirement, record.requirement_id)
+        }
+    if kind == "evidence":
+        return _("Evidence item “%(title)s”") % {"title": record.title}
+    if kind == "link":
+        return _("Evidence “%(title)s” supporting %(code)s") % {
+            "title": names.of(Evidence, record.evidence_id),
+            "code": names.of(Answer, record.answer_id),
+        }
+    if kind == "review":
+        return _("Verdict on %(code)s") % {"code": names.of(Answer, record.answer_id)}
+    if kind == "comment":
+        if record.answer_id is not None:
+            return _("Comment on %(code)s") % {
+                "code": names.of(Answer, record.answer_id)
+            }
+        return _("Comment on evidence “%(title)s”") % {
+            "title": names.of(Evidence, record.evidence_id)
+        }
+    if kind == "finding":
+        return _("Finding “%(title)s”") % {"title": record.title}
+    if kind == "grant":
+        return _("Auditor access of %(user)s") % {
+            "user": names.of(user_model, record.user_id)
+        }
+    return _("Membership of %(user)s") % {"user": names.of(user_model, record.user_id)}
+
+
+def _url(kind, record, names, assessment, areas) -> str:
+    """Return the questionnaire address of the requirement a change concerns."""
+    if assessment is None:
+        return ""
+    if kind in {"answer", "finding"}:
+        code = names.of(Requirement, record.requirement_id)
+    elif kind in {"link", "review", "comment"} and record.answer_id is not None:
+        code = names.of(Answer, record.answer_id)
+    else:
+        return ""
+    area = areas.get(code)
+    if area is None:
+        return ""
+    return f"{questionnaire_url(assessment.pk, area)}#{code}"

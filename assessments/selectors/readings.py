@@ -1,0 +1,211 @@
+"""The two readings of an assessment: self-assessed and verified by the auditor.
+
+Both are :func:`maturity.scoring.score`; they differ only in the answers
+passed in. A finalised assessment shows the readings frozen when it was
+finalised, rebuilt from their stored form without scoring again.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, AssessmentTarget, Verdict
+from maturity.catalogues import get_catalogue
+from maturity.models import Level
+from maturity.scoring import (
+    AreaScore,
+    Catalogue,
+    LevelResult,
+    OrganisationScore,
+    Score,
+    score,
+)
+
+ORDINALS = {
+    1: pgettext_lazy("maturity level", "Level 1"),
+    2: pgettext_lazy("maturity level", "Level 2"),
+    3: pgettext_lazy("maturity level", "Level 3"),
+    4: pgettext_lazy("maturity level", "Level 4"),
+    5: pgettext_lazy("maturity level", "Level 5"),
+}
+
+
+@dataclass(frozen=True)
+class Readings:
+    """The self-assessed and the verified reading of one assessment.
+
+    ``verified`` is None only for an assessment finalised before verified
+    readings were frozen; ``frozen`` says the readings are the stored ones.
+    """
+
+    self_assessed: Score
+    verified: Score | None
+    frozen: bool
+
+
+def targets_of(assessment) -> dict[str, int]:
+    """Return module code -> target level of ``assessment``."""
+    return dict(
+        AssessmentTarget.objects.filter(assessment=assessment).values_list(
+            "module__code", "level"
+        )
+    )
+
+
+def target_rows(assessment):
+    """Return the targets of ``assessment`` with their modules, in order."""
+    return list(
+        AssessmentTarget.objects.filter(assessment=assessment)
+        .select_related("module")
+        .order_by("module__position")
+    )
+
+
+def answer_statuses(assessment) -> dict[str, str]:
+    """Return requirement code -> status of the answered requirements."""
+    return dict(
+        Answer.objects.filter(assessment=assessment)
+        .exclude(status="")
+        .values_list("requirement__code", "status")
+    )
+
+
+def verified_statuses(assessment) -> dict[str, str]:
+    """Return requirement code -> status of the answers an auditor accepted.
+
+    An acceptance counts only when given on the answer's current version;
+    rejected, questioned and unreviewed answers are left out, so they score
+    as unanswered. One query.
+    """
+    return dict(
+        Answer.objects.filter(
+            assessment=assessment,
+            review__verdict=Verdict.ACCEPTED,
+            review__answer_version=F("version"),
+        )
+        .exclude(status="")
+        .values_list("requirement__code", "status")
+    )
+
+
+def assessment_score(assessment, statuses=None) -> Score:
+    """Score the self-assessed answers of ``assessment``; two queries."""
+    if statuses is None:
+        statuses = answer_statuses(assessment)
+    return score(
+        get_catalogue(assessment.framework_id), statuses, targets_of(assessment)
+    )
+
+
+def readings_of(assessment, statuses=None) -> Readings:
+    """Return both readings of ``assessment``, frozen ones once finalised.
+
+    No query for a finalised assessment; otherwise three, or two when the
+    self-assessed ``statuses`` are given.
+    """
+    catalogue = get_catalogue(assessment.framework_id)
+    if assessment.is_finalised and assessment.self_scores is not None:
+        verified = assessment.verified_scores
+        return Readings(
+            self_assessed=frozen_score(assessment.self_scores, catalogue),
+            verified=None if verified is None else frozen_score(verified, catalogue),
+            frozen=True,
+        )
+    if statuses is None:
+        statuses = answer_statuses(assessment)
+    targets = targets_of(assessment)
+    return Readings(
+        self_assessed=score(catalogue, statuses, targets),
+        verified=score(catalogue, verified_statuses(assessment), targets),
+        frozen=False,
+    )
+
+
+def frozen_score(data: dict, catalogue: Catalogue) -> Score:
+    """Rebuild a Score from its ``to_dict()`` form, in the catalogue's order.
+
+    The order comes from the catalogue because PostgreSQL's jsonb does not
+    keep the order of keys.
+    """
+    modules = {}
+    for code in catalogue.modules:
+        module = data["modules"][code]
+        stages = None
+        if code in catalogue.stages:
+            stages = {
+                stage: _frozen_area(stage, module["stages"][stage])
+                for stage in catalogue.stages[code]
+            }
+        modules[code] = _frozen_area(code, module, stages)
+    organisation = data["organisation"]
+    return Score(
+        modules=modules,
+        organisation=OrganisationScore(
+            level=organisation["level"],
+            mean=Decimal(str(organisation["mean"])).quantize(Decimal("0.01")),
+            distribution={
+                level: organisation["distribution"].get(str(level), 0)
+                for level in range(6)
+            },
+        ),
+    )
+
+
+def _frozen_area(code: str, data: dict, stages=None) -> AreaScore:
+    levels = tuple(
+        LevelResult(
+            number,
+            row["total"],
+            row["applicable"],
+            row["satisfied"],
+            row["met"],
+            tuple(row["unmet"]),
+        )
+        for number, row in sorted(
+            ((int(key), row) for key, row in data["levels"].items()),
+            key=lambda item: item[0],
+        )
+    )
+    return AreaScore(
+        code=code,
+        level=data["level"],
+        levels=levels,
+        progress=data["progress"],
+        target=data.get("target"),
+        gaps={
+            int(level): tuple(codes)
+            for level, codes in sorted(
+                data.get("gaps", {}).items(), key=lambda item: int(item[0])
+            )
+        },
+        stages=stages,
+    )
+
+
+def level_names(framework_id) -> dict[int, str]:
+    """Return level number (0 to 5) -> its full name, e.g. 第二级 基础级; one query.
+
+    Level 0 is named after the first level: 未达到初始级, "Not yet Initial".
+    """
+    return level_names_of([framework_id])[framework_id]
+
+
+def level_names_of(framework_ids) -> dict[int, dict[int, str]]:
+    """Return framework id -> :func:`level_names` for several frameworks; one query."""
+    english = not (get_language() or "").startswith("zh")
+    names = {framework_id: {} for framework_id in framework_ids}
+    for level in Level.objects.filter(framework_id__in=names).order_by("number"):
+        name = level.name_en if english else level.name
+        framework_names = names[level.framework_id]
+        framework_names[level.number] = _("%(ordinal)s %(name)s") % {
+            "ordinal": ORDINALS.get(level.number, level.number),
+            "name": name,
+        }
+        if level.number == 1:
+            framework_names[0] = _("Not yet %(name)s") % {"name": name}
+    for framework_names in names.values():
+        framework_names.setdefault(0, _("Not yet at the first level"))
+    return names

@@ -1,0 +1,95 @@
+"""What keeps an assessment from being submitted, and which status changes are open."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Answer, AnswerStatus, Status
+from assessments.selectors.questionnaire import questionnaire_url
+from maturity.catalogues import get_catalogue
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that keeps an assessment from being submitted."""
+
+    code: str
+    area: str
+    kind: str
+    url: str
+
+    @property
+    def message(self) -> str:
+        return str(PROBLEM_MESSAGES[self.kind])
+
+
+PROBLEM_MESSAGES = {
+    "unanswered": _("Choose a status."),
+    "no_evidence": _("Attach at least one evidence item: satisfied needs evidence."),
+    "unconfirmed_evidence": _(
+        "Reconfirm the evidence carried over from the previous assessment, "
+        "or attach new evidence."
+    ),
+    "no_justification": _("Explain why the requirement does not apply."),
+}
+
+
+def submission_problems(assessment) -> list[Problem]:
+    """Return what keeps ``assessment`` from being submitted, in source order.
+
+    Every requirement needs a status; a satisfied one needs at least one
+    evidence item (carried-over items count once reconfirmed); a not
+    applicable one needs a justification. Runs one query.
+    """
+    catalogue = get_catalogue(assessment.framework_id)
+    answers = {
+        row["requirement__code"]: row
+        for row in Answer.objects.filter(assessment=assessment)
+        .annotate(
+            links=Count("evidence_links"),
+            confirmed=Count(
+                "evidence_links", filter=Q(evidence_links__needs_reconfirmation=False)
+            ),
+        )
+        .values("requirement__code", "status", "justification", "links", "confirmed")
+    }
+    page_urls = {}
+    problems = []
+    for ref in catalogue.requirements:
+        kind = _problem_kind(answers.get(ref.code))
+        if not kind:
+            continue
+        if ref.area not in page_urls:
+            page_urls[ref.area] = questionnaire_url(assessment.pk, ref.area)
+        url = f"{page_urls[ref.area]}#{ref.code}"
+        problems.append(Problem(code=ref.code, area=ref.area, kind=kind, url=url))
+    return problems
+
+
+def _problem_kind(row) -> str | None:
+    if row is None or not row["status"]:
+        return "unanswered"
+    if row["status"] == AnswerStatus.SATISFIED:
+        if row["links"] == 0:
+            return "no_evidence"
+        if row["confirmed"] == 0:
+            return "unconfirmed_evidence"
+    if (
+        row["status"] == AnswerStatus.NOT_APPLICABLE
+        and not row["justification"].strip()
+    ):
+        return "no_justification"
+    return None
+
+
+def available_transitions(user, assessment) -> list[str]:
+    """Return the names of the transitions ``user`` may make now."""
+    from assessments.services import TRANSITIONS, transition_allowed
+
+    return [name for name in TRANSITIONS if transition_allowed(user, assessment, name)]
+
+
+def status_label(status) -> str:
+    """Return the label of an assessment status."""
+    return str(Status(status).label)

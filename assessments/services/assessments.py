@@ -1,0 +1,236 @@
+"""Writes of assessments: creation, settings and targets, starting from another."""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from assessments import uploads
+from assessments.models import (
+    DEFAULT_TARGET_LEVEL,
+    Answer,
+    Assessment,
+    AssessmentTarget,
+    Evidence,
+    EvidenceLink,
+)
+from assessments.permissions import Action, require
+from assessments.services.common import lock_editable, save_as
+from maturity.models import Framework, Module, Requirement
+
+logger = logging.getLogger(__name__)
+
+
+def _check_period(period_start, period_end) -> None:
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError(
+            {"period_end": _("The period cannot end before it starts.")}
+        )
+
+
+def _save_targets(assessment, framework, targets: dict[str, int], actor) -> None:
+    modules = Module.objects.filter(framework=framework).order_by("position")
+    existing = {
+        t.module_id: t for t in AssessmentTarget.objects.filter(assessment=assessment)
+    }
+    for module in modules:
+        level = targets.get(module.code, DEFAULT_TARGET_LEVEL)
+        if level not in range(1, 6):
+            raise ValidationError(
+                _("The target level of %(module)s must be 1 to 5.")
+                % {"module": module.code}
+            )
+        target = existing.get(module.pk)
+        if target is None:
+            save_as(
+                AssessmentTarget(assessment=assessment, module=module, level=level),
+                actor,
+            )
+        elif target.level != level:
+            target.level = level
+            save_as(target, actor, update_fields=["level"])
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    organisation,
+    framework: Framework,
+    title: str,
+    scope: str,
+    period_start: date,
+    period_end: date,
+    actor,
+    targets: dict[str, int] | None = None,
+    previous: Assessment | None = None,
+) -> Assessment:
+    """Create a draft assessment of ``organisation`` pinned to ``framework``."""
+    require(actor, Action.CREATE_ASSESSMENT, organisation)
+    _check_period(period_start, period_end)
+
+    assessment = save_as(
+        Assessment(
+            organisation=organisation,
+            framework=framework,
+            title=title,
+            scope=scope,
+            period_start=period_start,
+            period_end=period_end,
+            previous=previous,
+            created_by=actor,
+        ),
+        actor,
+    )
+    _save_targets(assessment, framework, targets or {}, actor)
+    logger.info("Assessment %s created by user %s", assessment.pk, actor.pk)
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment,
+    title: str,
+    scope: str,
+    period_start: date,
+    period_end: date,
+    targets: dict[str, int],
+    actor,
+) -> Assessment:
+    """Change the title, scope, period and targets of an editable assessment."""
+    locked = lock_editable(assessment, actor, Action.EDIT)
+    _check_period(period_start, period_end)
+
+    locked.title = title
+    locked.scope = scope
+    locked.period_start = period_start
+    locked.period_end = period_end
+    save_as(
+        locked, actor, update_fields=["title", "scope", "period_start", "period_end"]
+    )
+    _save_targets(locked, locked.framework, targets, actor)
+    return locked
+
+
+@transaction.atomic
+def assessment_start_from(
+    *,
+    previous: Assessment,
+    title: str,
+    scope: str,
+    period_start: date,
+    period_end: date,
+    actor,
+) -> Assessment:
+    """Create a draft from ``previous``: answers, targets and evidence carried over.
+
+    The new assessment uses the latest installed version of the framework;
+    answers move by requirement code. Evidence items are copied, their files
+    linked rather than duplicated, and every carried link needs
+    reconfirmation before the answer counts as backed up. Nothing of a
+    review is carried.
+    """
+    require(actor, Action.START_FROM, previous)
+    framework = Framework.objects.latest_version(previous.framework.code)
+    previous_targets = dict(
+        AssessmentTarget.objects.filter(assessment=previous).values_list(
+            "module__code", "level"
+        )
+    )
+    assessment = assessment_create(
+        organisation=previous.organisation,
+        framework=framework,
+        title=title,
+        scope=scope,
+        period_start=period_start,
+        period_end=period_end,
+        actor=actor,
+        targets=previous_targets,
+        previous=previous,
+    )
+
+    requirements = dict(
+        Requirement.objects.filter(framework=framework).values_list("code", "pk")
+    )
+    old_answers = list(
+        Answer.objects.filter(assessment=previous).select_related("requirement")
+    )
+    # Bulk writes, with their history written in bulk beside them.
+    bulk_create_with_history(
+        [
+            Answer(
+                assessment=assessment,
+                requirement_id=requirements[old.requirement.code],
+                status=old.status,
+                justification=old.justification,
+                version=1,
+                updated_by=actor,
+            )
+            for old in old_answers
+            if old.requirement.code in requirements
+        ],
+        Answer,
+        default_user=actor,
+    )
+    answer_by_code = dict(
+        Answer.objects.filter(assessment=assessment).values_list(
+            "requirement__code", "pk"
+        )
+    )
+
+    copied_files = []
+    try:
+        evidence_map = {}
+        for old in Evidence.objects.filter(assessment=previous).order_by("pk"):
+            file_path = ""
+            if old.file_path:
+                file_path = uploads.copy_stored(
+                    old.file_path, assessment_id=assessment.pk
+                )
+                copied_files.append(file_path)
+            evidence_map[old.pk] = save_as(
+                Evidence(
+                    assessment=assessment,
+                    kind=old.kind,
+                    title=old.title,
+                    description=old.description,
+                    effective_from=old.effective_from,
+                    url=old.url,
+                    note=old.note,
+                    file_path=file_path,
+                    original_name=old.original_name,
+                    size=old.size,
+                    content_type=old.content_type,
+                    sha256=old.sha256,
+                    carried_from=old,
+                    created_by=actor,
+                ),
+                actor,
+            )
+        bulk_create_with_history(
+            [
+                EvidenceLink(
+                    evidence=evidence_map[link.evidence_id],
+                    answer_id=answer_by_code[link.answer.requirement.code],
+                    needs_reconfirmation=True,
+                    created_by=actor,
+                )
+                for link in EvidenceLink.objects.filter(
+                    answer__assessment=previous
+                ).select_related("answer__requirement")
+                if link.answer.requirement.code in answer_by_code
+            ],
+            EvidenceLink,
+            default_user=actor,
+        )
+    except BaseException:
+        for path in copied_files:
+            uploads.remove_stored(path)
+        raise
+    logger.info(
+        "Assessment %s started from %s by user %s", assessment.pk, previous.pk, actor.pk
+    )
+    return assessment

@@ -1,0 +1,106 @@
+"""What every service shares: its errors, the edit lock and history authors."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, Assessment, Status
+from assessments.permissions import require
+
+User = get_user_model()
+
+
+class AssessmentLocked(ValidationError):
+    """Raised on a write the assessment's status no longer allows."""
+
+
+class AnswerConflict(Exception):
+    """Raised when an answer changed since the version the update was based on."""
+
+    def __init__(self, current: Answer):
+        super().__init__(
+            _(
+                "Someone else saved this answer in the meantime. Their version "
+                "is shown; check it and save again."
+            )
+        )
+        self.current = current
+
+
+class SubmissionIncomplete(ValidationError):
+    """Raised on submit while requirements lack a status, evidence or reason."""
+
+    def __init__(self, problems):
+        super().__init__(
+            _(
+                "The assessment cannot be submitted yet: %(count)d requirements "
+                "need attention."
+            )
+            % {"count": len(problems)},
+            code="incomplete",
+        )
+        self.problems = problems
+
+
+class TransitionNotAllowed(ValidationError):
+    """Raised on a status change that the current status does not allow."""
+
+
+class ReviewClosed(ValidationError):
+    """Raised on a verdict, finding or comment the status does not allow."""
+
+
+def save_as(instance, actor, **kwargs):
+    """Save ``instance``, recording ``actor`` as the author in its history.
+
+    Services also run outside requests (tasks, imports, the shell), where
+    the history middleware knows no user.
+    """
+    instance._history_user = actor
+    instance.save(**kwargs)
+    return instance
+
+
+def delete_as(instance, actor) -> None:
+    """Delete ``instance``, recording ``actor`` as the author in its history."""
+    instance._history_user = actor
+    instance.delete()
+
+
+def locked_error(assessment) -> AssessmentLocked:
+    """Return the error for a write to answers or evidence of a locked assessment."""
+    if assessment.is_finalised:
+        message = _("The assessment is finalised and can no longer be changed.")
+    else:
+        message = _(
+            "The assessment is %(status)s: answers and evidence can be changed only "
+            "while it is a draft or has been returned."
+        ) % {"status": Status(assessment.status).label}
+    return AssessmentLocked(message, code="locked")
+
+
+def lock_assessment(assessment) -> Assessment:
+    """Lock ``assessment`` for the transaction and return it as stored."""
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def lock_editable(assessment, actor, action) -> Assessment:
+    """Lock ``assessment`` for the transaction and check it can be changed."""
+    require(actor, action, assessment)
+    locked = lock_assessment(assessment)
+    if not locked.is_editable:
+        raise locked_error(locked)
+    return locked
+
+
+def find_user(identifier: str):
+    """Return the one active user with this username or e-mail, or None."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    lookup = Q(username=identifier)
+    if "@" in identifier:
+        lookup |= Q(email__iexact=identifier)
+    matches = list(User.objects.filter(lookup, is_active=True)[:2])
+    return matches[0] if len(matches) == 1 else None

@@ -1,0 +1,212 @@
+"""Writes of evidence: files, links and notes, and what they support."""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments import uploads
+from assessments.models import (
+    Comment,
+    Evidence,
+    EvidenceDeletion,
+    EvidenceKind,
+    EvidenceLink,
+)
+from assessments.permissions import Action
+from assessments.services.answers import answer_for
+from assessments.services.common import delete_as, lock_editable, save_as
+
+logger = logging.getLogger(__name__)
+
+
+def _link(evidence, assessment, requirement, actor) -> EvidenceLink:
+    answer = answer_for(assessment, requirement, actor)
+    if EvidenceLink.objects.filter(evidence=evidence, answer=answer).exists():
+        raise ValidationError(
+            _("This evidence item already supports the requirement."), code="linked"
+        )
+    return save_as(
+        EvidenceLink(evidence=evidence, answer=answer, created_by=actor), actor
+    )
+
+
+def _create_evidence(*, assessment, requirement, actor, **fields) -> Evidence:
+    if not fields.get("title", "").strip():
+        raise ValidationError({"title": _("Give the evidence item a title.")})
+    evidence = save_as(
+        Evidence(assessment=assessment, created_by=actor, **fields), actor
+    )
+    if requirement is not None:
+        _link(evidence, assessment, requirement, actor)
+    logger.info(
+        "Evidence %s (%s) added to assessment %s by user %s",
+        evidence.pk,
+        evidence.kind,
+        assessment.pk,
+        actor.pk,
+    )
+    return evidence
+
+
+def evidence_add_file(
+    *,
+    assessment,
+    uploaded,
+    title: str,
+    description: str = "",
+    effective_from: date | None = None,
+    requirement=None,
+    actor,
+) -> Evidence:
+    """Check and store an uploaded file as evidence, linked to ``requirement``.
+
+    A refused file leaves neither a row nor a file behind.
+    """
+    with transaction.atomic():
+        lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    content_type = uploads.check_upload(uploaded)
+    original_name = (uploaded.name or "").rsplit("/", 1)[-1][:255]
+    stored = uploads.store_upload(uploaded, assessment_id=assessment.pk)
+    try:
+        with transaction.atomic():
+            locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+            return _create_evidence(
+                assessment=locked,
+                requirement=requirement,
+                actor=actor,
+                kind=EvidenceKind.FILE,
+                title=title.strip() or original_name,
+                description=description,
+                effective_from=effective_from,
+                file_path=stored.path,
+                original_name=original_name,
+                size=stored.size,
+                content_type=content_type,
+                sha256=stored.sha256,
+            )
+    except BaseException:
+        uploads.remove_stored(stored.path)
+        raise
+
+
+@transaction.atomic
+def evidence_add_link(
+    *,
+    assessment,
+    url: str,
+    title: str,
+    description: str = "",
+    effective_from: date | None = None,
+    requirement=None,
+    actor,
+) -> Evidence:
+    """Record a link to a document kept elsewhere as evidence."""
+    locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    if not url.lower().startswith(("https://", "http://")):
+        raise ValidationError({"url": _("Enter an address starting with https://.")})
+    return _create_evidence(
+        assessment=locked,
+        requirement=requirement,
+        actor=actor,
+        kind=EvidenceKind.LINK,
+        title=title.strip() or url[:200],
+        description=description,
+        effective_from=effective_from,
+        url=url,
+    )
+
+
+@transaction.atomic
+def evidence_add_note(
+    *,
+    assessment,
+    note: str,
+    title: str,
+    description: str = "",
+    effective_from: date | None = None,
+    requirement=None,
+    actor,
+) -> Evidence:
+    """Record a written statement as evidence."""
+    locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    return _create_evidence(
+        assessment=locked,
+        requirement=requirement,
+        actor=actor,
+        kind=EvidenceKind.NOTE,
+        title=title,
+        description=description,
+        effective_from=effective_from,
+        note=note,
+    )
+
+
+@transaction.atomic
+def evidence_attach(*, evidence, requirement, actor) -> EvidenceLink:
+    """Let an existing evidence item support one more requirement."""
+    locked = lock_editable(evidence.assessment, actor, Action.MANAGE_EVIDENCE)
+    return _link(evidence, locked, requirement, actor)
+
+
+@transaction.atomic
+def evidence_detach(*, link, actor) -> None:
+    """Stop an evidence item supporting one requirement; the item stays."""
+    lock_editable(link.answer.assessment, actor, Action.MANAGE_EVIDENCE)
+    delete_as(link, actor)
+
+
+@transaction.atomic
+def evidence_reconfirm(*, link, actor) -> EvidenceLink:
+    """Confirm that carried-over evidence still supports the requirement."""
+    lock_editable(link.answer.assessment, actor, Action.MANAGE_EVIDENCE)
+    if link.needs_reconfirmation:
+        link.needs_reconfirmation = False
+        save_as(link, actor, update_fields=["needs_reconfirmation"])
+    return link
+
+
+@transaction.atomic
+def evidence_delete(*, evidence, actor) -> EvidenceDeletion:
+    """Delete an evidence item and its file, recording who did it and when.
+
+    Its links and the comments on it go first, one by one, so that the
+    history names the actor for each of them rather than leaving it to the
+    cascade.
+    """
+    locked = lock_editable(evidence.assessment, actor, Action.MANAGE_EVIDENCE)
+    links = list(
+        evidence.links.select_related("answer__requirement").order_by(
+            "answer__requirement__sequence"
+        )
+    )
+    deletion = EvidenceDeletion.objects.create(
+        assessment=locked,
+        evidence_id=evidence.pk,
+        kind=evidence.kind,
+        title=evidence.title,
+        original_name=evidence.original_name,
+        sha256=evidence.sha256,
+        requirement_codes=[link.answer.requirement.code for link in links],
+        deleted_by=actor,
+    )
+
+    for link in links:
+        delete_as(link, actor)
+    for comment in Comment.objects.filter(evidence=evidence):
+        delete_as(comment, actor)
+    path = evidence.file_path
+    delete_as(evidence, actor)
+    if path:
+        transaction.on_commit(lambda: uploads.remove_stored(path))
+    logger.info(
+        "Evidence %s deleted from assessment %s by user %s",
+        deletion.evidence_id,
+        locked.pk,
+        actor.pk,
+    )
+    return deletion

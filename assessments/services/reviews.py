@@ -1,0 +1,209 @@
+"""Writes of the auditor's review: verdicts on answers, comments, findings."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Answer,
+    Comment,
+    Finding,
+    FindingKind,
+    Review,
+    Severity,
+    Status,
+    Verdict,
+)
+from assessments.permissions import Action, require
+from assessments.services.common import (
+    ReviewClosed,
+    delete_as,
+    lock_assessment,
+    save_as,
+)
+
+logger = logging.getLogger(__name__)
+
+FINDING_FIELDS = frozenset({"requirement", "kind", "severity", "title", "description"})
+
+
+def _lock_in_review(assessment, actor, action):
+    """Check ``actor`` may do ``action``, lock the assessment, require in review."""
+    require(actor, action, assessment)
+    locked = lock_assessment(assessment)
+    if locked.status != Status.IN_REVIEW:
+        raise ReviewClosed(
+            _(
+                "Verdicts and findings can be recorded only while the assessment "
+                "is in review; it is %(status)s."
+            )
+            % {"status": Status(locked.status).label},
+            code="review_closed",
+        )
+    return locked
+
+
+def _check_verdict(verdict: str, comment: str) -> None:
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Choose one of the listed verdicts.")})
+    if verdict == Verdict.REJECTED and not comment:
+        raise ValidationError(
+            {"comment": _("Say why the answer is rejected: the assessors need it.")}
+        )
+    if verdict == Verdict.NEEDS_INFORMATION and not comment:
+        raise ValidationError(
+            {"comment": _("Write the question the assessors should answer.")}
+        )
+
+
+@transaction.atomic
+def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
+    """Record the auditor's verdict on the current version of ``answer``.
+
+    A rejection needs a reason and a request for information a question. A
+    new verdict replaces the earlier one; the history keeps both.
+    """
+    _lock_in_review(answer.assessment, actor, Action.RECORD_VERDICT)
+    comment = comment.strip()
+    _check_verdict(verdict, comment)
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    if not answer.status:
+        raise ValidationError(
+            _("The requirement has no answer yet, so there is nothing to review.")
+        )
+
+    now = timezone.now()
+    review = Review.objects.filter(answer=answer).first() or Review(
+        answer=answer, created_at=now
+    )
+    review.verdict = verdict
+    review.comment = comment
+    review.answer_version = answer.version
+    review.reviewer = actor
+    review.updated_at = now
+    save_as(review, actor)
+    logger.info("Answer %s given verdict %s by user %s", answer.pk, verdict, actor.pk)
+    return review
+
+
+@transaction.atomic
+def comment_add(*, assessment, answer=None, evidence=None, text: str, actor) -> Comment:
+    """Add a comment on an answer or an evidence item, or on both together.
+
+    Auditors, administrators and assessors write comments until the
+    assessment is finalised.
+    """
+    require(actor, Action.COMMENT, assessment)
+    if answer is None and evidence is None:
+        raise ValidationError(_("Say which answer or evidence item this is about."))
+    for subject in (answer, evidence):
+        if subject is not None and subject.assessment_id != assessment.pk:
+            raise ValidationError(_("The comment must concern this assessment."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment.")})
+    locked = lock_assessment(assessment)
+    if locked.is_finalised:
+        raise ReviewClosed(
+            _("The assessment is finalised; no more comments can be added."),
+            code="review_closed",
+        )
+
+    comment = save_as(
+        Comment(
+            assessment=locked,
+            answer=answer,
+            evidence=evidence,
+            author=actor,
+            text=text,
+        ),
+        actor,
+    )
+    logger.info(
+        "Comment %s added to assessment %s by user %s", comment.pk, locked.pk, actor.pk
+    )
+    return comment
+
+
+def _clean_finding(assessment, values: dict) -> dict:
+    """Return ``values`` of a finding checked, or raise naming the bad field."""
+    errors = {}
+    if values.get("kind") not in FindingKind.values:
+        errors["kind"] = _("Choose one of the listed kinds.")
+    if values.get("severity") not in Severity.values:
+        errors["severity"] = _("Choose one of the listed severities.")
+    values["title"] = (values.get("title") or "").strip()
+    if not values["title"]:
+        errors["title"] = _("Give the finding a title.")
+    values["description"] = (values.get("description") or "").strip()
+    requirement = values.get("requirement")
+    if requirement is not None and requirement.framework_id != assessment.framework_id:
+        errors["requirement"] = _("Choose a requirement of this assessment's standard.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    assessment,
+    requirement=None,
+    kind: str,
+    severity: str,
+    title: str,
+    description: str = "",
+    actor,
+) -> Finding:
+    """Record what the auditor found, about one requirement or the whole."""
+    locked = _lock_in_review(assessment, actor, Action.MANAGE_FINDINGS)
+    values = _clean_finding(
+        locked,
+        {
+            "requirement": requirement,
+            "kind": kind,
+            "severity": severity,
+            "title": title,
+            "description": description,
+        },
+    )
+
+    finding = save_as(Finding(assessment=locked, created_by=actor, **values), actor)
+    logger.info(
+        "Finding %s recorded on assessment %s by user %s",
+        finding.pk,
+        locked.pk,
+        actor.pk,
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, finding, actor, **fields) -> Finding:
+    """Change the requirement, kind, severity, title or description of a finding."""
+    unknown = fields.keys() - FINDING_FIELDS
+    if unknown:
+        raise TypeError(f"A finding has no field {min(unknown)!r} to change.")
+    locked = _lock_in_review(finding.assessment, actor, Action.MANAGE_FINDINGS)
+    current = {name: getattr(finding, name) for name in FINDING_FIELDS}
+    values = _clean_finding(locked, {**current, **fields})
+
+    for name, value in values.items():
+        setattr(finding, name, value)
+    finding.updated_at = timezone.now()
+    save_as(finding, actor)
+    logger.info("Finding %s changed by user %s", finding.pk, actor.pk)
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding, actor) -> None:
+    """Delete a finding; the history keeps what it said."""
+    _lock_in_review(finding.assessment, actor, Action.MANAGE_FINDINGS)
+
+    pk = finding.pk
+    delete_as(finding, actor)
+    logger.info("Finding %s deleted by user %s", pk, actor.pk)

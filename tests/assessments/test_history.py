@@ -1,0 +1,389 @@
+"""The audit trail: every change recorded with who made it, when, before and after."""
+
+import datetime
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    AssessmentTarget,
+    AuditorGrant,
+    Comment,
+    Evidence,
+    EvidenceLink,
+    Finding,
+    Membership,
+    Review,
+    Status,
+)
+from tests.assessments.assessment_factories import (
+    UserFactory,
+    answer,
+    answer_all,
+    requirement,
+    set_status,
+)
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+ROW = re.compile(
+    r'<tr class="history-row history-row--(\w+)" data-kind="\w+">(.*?)</tr>', re.S
+)
+FIELD = re.compile(
+    r"<dt>(.*?)</dt>\s*<dd>(?:<del class=\"history-field__old\">(.*?)</del>.*?)?"
+    r'<ins class="history-field__new">(.*?)</ins></dd>',
+    re.S,
+)
+
+
+def _history(client, assessment, **params):
+    url = reverse("assessments:assessment-history", args=[assessment.pk])
+    return client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def _rows(body):
+    """Return (kind, who, what, [(field, old, new)]) for each row shown."""
+    rows = []
+    for kind, html in ROW.findall(body):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+        who = cells[1].strip()
+        what = re.sub(r"<[^>]+>", "", cells[2]).split("\n")[0].strip()
+        fields = [(label, old or None, new) for label, old, new in FIELD.findall(html)]
+        rows.append((kind, who, what, fields))
+    return rows
+
+
+def _save(client, assessment, code, status, version, justification=""):
+    return client.post(
+        reverse("assessments:answer-update", args=[assessment.pk, code]),
+        {"status": status, "justification": justification, "version": version},
+        **JSON,
+    )
+
+
+def test_it_shows_an_answer_change_with_its_values_and_author(people, login):
+    assessment = people.assessment
+    assessor = login(people.assessor)
+    _save(assessor, assessment, "STR-1.1", "partial", 0, "草案")
+    _save(assessor, assessment, "STR-1.1", "satisfied", 1, "已批准")
+
+    rows = _rows(_history(login(people.admin), assessment))
+
+    assert rows[0] == (
+        "answer",
+        people.assessor.username,
+        "Answer to STR-1.1 changed",
+        [
+            ("Status", "Partially satisfied", "Satisfied"),
+            ("Justification", "草案", "已批准"),
+        ],
+    )
+    assert rows[1] == (
+        "answer",
+        people.assessor.username,
+        "Answer to STR-1.1 created",
+        [("Status", None, "Partially satisfied"), ("Justification", None, "草案")],
+    )
+
+
+def test_it_labels_status_changes(people, login):
+    assessment = people.assessment
+    answer_all(assessment)
+    services.assessment_transition(
+        assessment=assessment, name="submit", actor=people.assessor
+    )
+    services.assessment_transition(
+        assessment=assessment, name="start_review", actor=people.auditor
+    )
+
+    rows = _rows(_history(login(people.auditor), assessment))
+
+    assert rows[:2] == [
+        (
+            "assessment",
+            people.auditor.username,
+            f"Assessment “{assessment.title}” changed",
+            [("Status", "Submitted", "In review")],
+        ),
+        (
+            "assessment",
+            people.assessor.username,
+            f"Assessment “{assessment.title}” changed",
+            [("Status", "Draft", "Submitted")],
+        ),
+    ]
+
+
+def test_it_names_the_actor_outside_a_request(people):
+    services.answer_save(
+        assessment=people.assessment,
+        requirement=requirement(people.assessment, "STR-1.1"),
+        status="satisfied",
+        justification="",
+        base_version=0,
+        actor=people.assessor,
+    )
+
+    record = Answer.history.get()
+    assert (record.history_type, record.history_user, record.status) == (
+        "+",
+        people.assessor,
+        "satisfied",
+    )
+
+
+def test_it_writes_nothing_on_a_conflict(people):
+    stored = answer(people.assessment, "STR-1.1", evidence=False)
+    before = Answer.history.count()
+
+    with pytest.raises(services.AnswerConflict):
+        services.answer_save(
+            assessment=people.assessment,
+            requirement=stored.requirement,
+            status="partial",
+            justification="",
+            base_version=0,
+            actor=people.admin,
+        )
+
+    assert Answer.history.count() == before
+    stored.refresh_from_db()
+    assert stored.status == "satisfied"
+
+
+def _authors(model, **filters):
+    return set(
+        model.history.filter(**filters).values_list("history_type", "history_user")
+    )
+
+
+def test_it_records_every_kind_of_write_with_its_actor(people):
+    assessment = people.assessment
+    admin, assessor, auditor = people.admin, people.assessor, people.auditor
+    UserFactory(username="second-auditor")
+    grant = services.auditor_grant(
+        assessment=assessment,
+        identifier="second-auditor",
+        expires_on=None,
+        actor=admin,
+    )
+    services.auditor_revoke(grant=grant, actor=admin)
+    services.membership_change_role(
+        membership=people.viewer.memberships.get(), role="assessor", actor=admin
+    )
+    services.assessment_update(
+        assessment=assessment,
+        title="改名",
+        scope="",
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        targets={"STR": 4},
+        actor=assessor,
+    )
+    note = services.evidence_add_note(
+        assessment=assessment,
+        note="会议纪要",
+        title="纪要",
+        requirement=requirement(assessment, "STR-1.1"),
+        actor=assessor,
+    )
+    note_pk = note.pk
+    link = services.evidence_attach(
+        evidence=note, requirement=requirement(assessment, "STR-1.2"), actor=assessor
+    )
+    services.evidence_detach(link=link, actor=assessor)
+    set_status(assessment)
+    stored = Answer.objects.get(requirement__code="STR-1.1")
+    stored.status = "satisfied"
+    stored.save()
+    services.review_record(
+        answer=stored, verdict="needs_information", comment="谁签批？", actor=auditor
+    )
+    services.comment_add(
+        assessment=assessment, evidence=note, text="扫描件模糊", actor=auditor
+    )
+    finding = services.finding_create(
+        assessment=assessment,
+        kind="observation",
+        severity="low",
+        title="记录不全",
+        actor=auditor,
+    )
+    services.finding_update(finding=finding, severity="high", actor=auditor)
+    services.finding_delete(finding=finding, actor=auditor)
+    set_status(assessment, Status.RETURNED)
+    services.evidence_delete(evidence=note, actor=assessor)
+
+    assert _authors(AuditorGrant, id=grant.pk) == {("+", admin.pk), ("~", admin.pk)}
+    assert _authors(Membership, user=people.viewer) >= {("~", admin.pk)}
+    assert ("~", assessor.pk) in _authors(AssessmentTarget)
+    assert ("~", assessor.pk) in _authors(type(assessment), id=assessment.pk)
+    assert _authors(Evidence, id=note_pk) == {("+", assessor.pk), ("-", assessor.pk)}
+    # The link to STR-1.1 went with the item, named after the person who
+    # deleted it; the one to STR-1.2 was detached before.
+    assert _authors(EvidenceLink) == {("+", assessor.pk), ("-", assessor.pk)}
+    assert EvidenceLink.history.filter(history_type="-").count() == 2
+    assert _authors(Review) == {("+", auditor.pk)}
+    assert _authors(Comment) == {("+", auditor.pk), ("-", assessor.pk)}
+    assert _authors(Finding) == {
+        ("+", auditor.pk),
+        ("~", auditor.pk),
+        ("-", auditor.pk),
+    }
+
+
+def test_it_records_what_a_new_assessment_carries_over(people):
+    answer_all(people.assessment)
+
+    carried = services.assessment_start_from(
+        previous=people.assessment,
+        title="2026",
+        scope="",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        actor=people.admin,
+    )
+
+    answers = Answer.objects.filter(assessment=carried).count()
+    links = EvidenceLink.objects.filter(answer__assessment=carried).count()
+    assert answers == links == 20
+    assert _authors(Answer, assessment_id=carried.pk) == {("+", people.admin.pk)}
+    assert Answer.history.filter(assessment_id=carried.pk).count() == answers
+    assert (
+        EvidenceLink.history.filter(
+            answer__assessment=carried, history_user=people.admin
+        ).count()
+        == links
+    )
+
+
+def test_it_names_a_deleted_evidence_item_and_its_links(people, login):
+    note = services.evidence_add_note(
+        assessment=people.assessment,
+        note="会议纪要",
+        title="管理层会议纪要",
+        requirement=requirement(people.assessment, "STR-1.1"),
+        actor=people.assessor,
+    )
+    services.evidence_delete(evidence=note, actor=people.assessor)
+
+    rows = _rows(_history(login(people.admin), people.assessment))
+
+    whats = [what for _kind, _who, what, _fields in rows]
+    assert "Evidence item “管理层会议纪要” deleted" in whats
+    assert "Evidence “管理层会议纪要” supporting STR-1.1 deleted" in whats
+
+
+def test_it_shows_verdicts_comments_and_findings(people, login):
+    stored = answer(people.assessment, "STR-2.1")
+    set_status(people.assessment)
+    services.review_record(
+        answer=stored, verdict="rejected", comment="未签发", actor=people.auditor
+    )
+    services.review_record(
+        answer=stored, verdict="accepted", comment="", actor=people.auditor
+    )
+
+    rows = _rows(_history(login(people.admin), people.assessment))
+
+    assert rows[0] == (
+        "review",
+        people.auditor.username,
+        "Verdict on STR-2.1 changed",
+        [("Verdict", "Rejected", "Accepted"), ("Comment", "未签发", "—")],
+    )
+
+
+def test_it_shows_membership_changes_to_administrators(people, login):
+    services.membership_change_role(
+        membership=people.viewer.memberships.get(), role="assessor", actor=people.admin
+    )
+
+    body = (
+        login(people.admin)
+        .get(
+            reverse("assessments:organisation-history", args=["org-a"]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+
+    assert _rows(body)[0] == (
+        "membership",
+        people.admin.username,
+        f"Membership of {people.viewer.username} changed",
+        [("Role", "Viewer", "Assessor")],
+    )
+
+
+def test_it_pages_the_history_newest_first(people, login):
+    assessment = people.assessment
+    client = login(people.assessor)
+    for version in range(60):
+        _save(client, assessment, "STR-1.1", "partial", version, f"第{version}版")
+
+    first = _rows(_history(login(people.admin), assessment))
+    second = _rows(_history(login(people.admin), assessment, page=2))
+
+    assert len(first) == 50
+    assert first[0][3][-1] == ("Justification", "第58版", "第59版")
+    # 60 answer saves; the assessment, its 2 targets and its 2 grants.
+    assert len(second) == 65 - 50
+    assert second[-1][0] == "assessment"
+
+
+def test_it_takes_old_values_from_before_history_was_kept(people, login):
+    stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    Answer.history.filter(id=stored.pk).delete()
+    migration = importlib.import_module("assessments.migrations.0004_history_baseline")
+    migration.record_baseline(apps, None)
+
+    client = login(people.assessor)
+    _save(client, people.assessment, "STR-1.1", "satisfied", stored.version)
+    rows = _rows(_history(login(people.admin), people.assessment))
+
+    answers = [row for row in rows if row[0] == "answer"]
+    assert answers == [
+        (
+            "answer",
+            people.assessor.username,
+            "Answer to STR-1.1 changed",
+            [("Status", "Partially satisfied", "Satisfied")],
+        )
+    ]
+    assert Answer.history.filter(history_change_reason="baseline").count() == 1
+
+
+def test_it_links_a_change_to_its_requirement(people, login):
+    client = login(people.assessor)
+    _save(client, people.assessment, "LC-S2-1.1", "satisfied", 0)
+
+    body = _history(login(people.admin), people.assessment)
+
+    page = reverse("assessments:questionnaire", args=[people.assessment.pk, "LC-S2"])
+    assert f'href="{page}#LC-S2-1.1"' in body
+
+
+def test_it_records_an_expiring_grant_as_a_date(people, login):
+    UserFactory(username="later-auditor")
+    last_day = timezone.localdate() + datetime.timedelta(days=30)
+    services.auditor_grant(
+        assessment=people.assessment,
+        identifier="later-auditor",
+        expires_on=last_day,
+        actor=people.admin,
+    )
+
+    rows = _rows(_history(login(people.admin), people.assessment))
+
+    assert rows[0] == (
+        "grant",
+        people.admin.username,
+        "Auditor access of later-auditor created",
+        [("Expires on", None, last_day.isoformat())],
+    )
