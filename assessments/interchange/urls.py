@@ -1,5 +1,36 @@
 """URLs of assessment export and import."""
 
+from django.urls import path
+
+from assessments.interchange import views
+
 app_name = "interchange"
 
-urlpatterns = []
+urlpatterns = [
+    path("assessments/<int:pk>/export/", views.export, name="export"),
+    path("assessments/<int:pk>/export/json/", views.export_json, name="export-json"),
+    path("assessments/<int:pk>/export/zip/", views.export_zip, name="export-zip"),
+    path("assessments/<int:pk>/export/csv/", views.export_csv, name="export-csv"),
+    path("assessments/<int:pk>/export/xlsx/", views.export_xlsx, name="export-xlsx"),
+    path(
+        "assessments/<int:pk>/import/questionnaire/",
+        views.questionnaire_upload,
+        name="questionnaire-upload",
+    ),
+    path(
+        "assessments/<int:pk>/import/questionnaire/preview/",
+        views.questionnaire_preview,
+        name="questionnaire-preview",
+    ),
+    path(
+        "assessments/<int:pk>/import/questionnaire/confirm/",
+        views.questionnaire_confirm,
+        name="questionnaire-confirm",
+    ),
+    path(
+        "assessments/<int:pk>/import/questionnaire/cancel/",
+        views.questionnaire_cancel,
+        name="questionnaire-cancel",
+    ),
+    path("orgs/<slug:org>/import/", views.assessment_import, name="assessment-import"),
+]

@@ -1,0 +1,197 @@
+"""The assessment archive: the assessment file and its evidence files, as ZIP.
+
+The archive holds ``assessment.json`` and every evidence file once, at
+``evidence/<sha256>`` however many items share it. Reading opens nothing
+but those names, so paths inside the archive never reach the file system,
+and every member is read with a size cap, whatever its header claims.
+"""
+
+import hashlib
+import logging
+import tempfile
+import zipfile
+
+from django.conf import settings
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from assessments import uploads
+from assessments.interchange.errors import FileRefused
+from assessments.interchange.json_io import SHA256, dump, export_document, load
+from assessments.models import Evidence, EvidenceKind
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_NAME = "assessment.json"
+EVIDENCE_DIR = "evidence/"
+CHUNK = 256 * 1024
+MAX_MEMBERS = 10_000
+
+
+def max_archive_size() -> int:
+    """Return the largest archive accepted for import, in bytes."""
+    default = 20 * uploads.max_upload_size()
+    return getattr(settings, "INTERCHANGE_MAX_ARCHIVE_SIZE", default)
+
+
+def write_archive(assessment, out) -> None:
+    """Write the archive of ``assessment`` to the binary file ``out``.
+
+    Each stored file is hashed as it is copied; one that is missing or no
+    longer matches its SHA-256 stops the export with FileRefused.
+    """
+    document = export_document(assessment)
+    items = Evidence.objects.filter(
+        assessment=assessment, kind=EvidenceKind.FILE
+    ).order_by("pk")
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DOCUMENT_NAME, dump(document))
+        written = set()
+        for item in items:
+            if item.sha256 in written:
+                continue
+            _copy_into(archive, item)
+            written.add(item.sha256)
+    logger.info(
+        "Archive of assessment %s written with %d files", assessment.pk, len(written)
+    )
+
+
+def _copy_into(archive, item) -> None:
+    try:
+        source = uploads.stored_path(item.file_path).open("rb")
+    except (OSError, ValueError):
+        logger.warning("Stored file of evidence %s is missing", item.pk)
+        raise FileRefused(
+            _(
+                "The stored file of the evidence item “%(title)s” is missing, so "
+                "the archive cannot be made. Upload the file again, or export "
+                "JSON without files."
+            )
+            % {"title": item.title}
+        ) from None
+    digest = hashlib.sha256()
+    with source, archive.open(EVIDENCE_DIR + item.sha256, "w", force_zip64=True) as to:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            to.write(chunk)
+    if digest.hexdigest() != item.sha256:
+        logger.warning("Stored file of evidence %s no longer matches", item.pk)
+        raise FileRefused(
+            _(
+                "The stored file of the evidence item “%(title)s” no longer "
+                "matches its SHA-256, so the archive cannot be made. Upload the "
+                "file again."
+            )
+            % {"title": item.title}
+        )
+
+
+class ArchiveFiles:
+    """The evidence files of an opened archive, read on demand."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.members = {
+            info.filename[len(EVIDENCE_DIR) :]: info
+            for info in archive.infolist()
+            if info.filename.startswith(EVIDENCE_DIR)
+            and SHA256.fullmatch(info.filename[len(EVIDENCE_DIR) :])
+        }
+
+    def __contains__(self, sha256: str) -> bool:
+        return sha256 in self.members
+
+    def extract(self, sha256: str, name: str) -> File:
+        """Return the file ``sha256`` as a temporary file named ``name``.
+
+        Raise FileRefused when it is larger than an evidence upload may be.
+        The caller closes the file.
+        """
+        limit = uploads.max_upload_size()
+        info = self.members[sha256]
+        if info.file_size > limit:
+            raise _too_large(sha256, limit)
+        # Closed by the caller, through the File it is returned in.
+        spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        )
+        size = 0
+        try:
+            with self.archive.open(info) as member:
+                while chunk := member.read(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise _too_large(sha256, limit)
+                    spool.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile):
+            spool.close()
+            raise FileRefused(
+                _("%(name)s: the archive is damaged and cannot be read.")
+                % {"name": EVIDENCE_DIR + sha256}
+            ) from None
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        return File(spool, name=name)
+
+
+def _too_large(sha256, limit) -> FileRefused:
+    return FileRefused(
+        _("%(name)s is larger than %(limit)s, the largest evidence file accepted.")
+        % {"name": EVIDENCE_DIR + sha256, "limit": filesizeformat(limit)}
+    )
+
+
+def is_archive(uploaded) -> bool:
+    """Return whether ``uploaded`` starts like a ZIP archive."""
+    uploaded.seek(0)
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    return head == b"PK\x03\x04"
+
+
+def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
+    """Return the assessment file of an archive and a reader of its files.
+
+    Raise FileRefused when ``uploaded`` is no archive of the portal. The
+    archive stays open while ``uploaded`` is.
+    """
+    try:
+        archive = zipfile.ZipFile(uploaded)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise FileRefused(
+            _("The file is not a ZIP archive that can be read.")
+        ) from None
+    if len(infos) > MAX_MEMBERS:
+        raise FileRefused(
+            _("The archive holds more than %(count)d files.") % {"count": MAX_MEMBERS}
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise FileRefused(_("The archive is encrypted. Upload it without a password."))
+    try:
+        info = archive.getinfo(DOCUMENT_NAME)
+    except KeyError:
+        raise FileRefused(
+            _("The archive holds no %(name)s. Upload a ZIP exported by the portal.")
+            % {"name": DOCUMENT_NAME}
+        ) from None
+    limit = uploads.max_upload_size()
+    try:
+        with archive.open(info) as member:
+            raw = member.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise FileRefused(
+            _("%(name)s: the archive is damaged and cannot be read.")
+            % {"name": DOCUMENT_NAME}
+        ) from None
+    if len(raw) > limit:
+        raise FileRefused(
+            _("%(name)s is larger than %(limit)s.")
+            % {"name": DOCUMENT_NAME, "limit": filesizeformat(limit)}
+        )
+    return load(raw), ArchiveFiles(archive)

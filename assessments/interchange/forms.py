@@ -1,0 +1,38 @@
+"""Forms of the export and import pages; they check the shape of input only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionnaireUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in questionnaire (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ConfirmForm(forms.Form):
+    # The digest of the preview that was shown; compared, never trusted.
+    plan = forms.RegexField(regex=r"^[0-9a-f]{64}\Z", widget=forms.HiddenInput)
+
+
+class AssessmentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Assessment file (.json or .zip)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.zip,application/json,application/zip"}
+        ),
+    )
+    with_reviews = forms.BooleanField(
+        label=_("Also import the auditor's reviews, findings and comments"),
+        required=False,
+        help_text=_(
+            "They are recorded as imported by you. The verified levels then "
+            "read as in the file, until an answer changes."
+        ),
+    )

@@ -1,0 +1,373 @@
+"""Export and import pages: downloads, the workbook preview, assessment import."""
+
+import logging
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import uploads
+from assessments.interchange import excel, json_io, selectors, services, staging
+from assessments.interchange.archive import (
+    is_archive,
+    max_archive_size,
+    open_archive,
+    write_archive,
+)
+from assessments.interchange.csv_io import answers_csv
+from assessments.interchange.errors import FileRefused
+from assessments.interchange.forms import (
+    AssessmentImportForm,
+    ConfirmForm,
+    QuestionnaireUploadForm,
+)
+from assessments.permissions import Action, can, get_assessment, get_organisation
+from assessments.views.common import assessment_context, redirect_with_errors
+
+logger = logging.getLogger(__name__)
+
+
+def _export_url(assessment) -> str:
+    return reverse("interchange:export", kwargs={"pk": assessment.pk})
+
+
+def _upload_url(assessment) -> str:
+    return reverse("interchange:questionnaire-upload", kwargs={"pk": assessment.pk})
+
+
+def _preview_url(assessment) -> str:
+    return reverse("interchange:questionnaire-preview", kwargs={"pk": assessment.pk})
+
+
+def _can_import_answers(user, assessment) -> bool:
+    return assessment.is_editable and can(user, Action.ANSWER, assessment)
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ------------------------------------------------------------------ export
+
+
+@login_required
+@require_GET
+def export(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    context = assessment_context(
+        request,
+        assessment,
+        "export",
+        can_import_answers=_can_import_answers(request.user, assessment),
+        upload_form=QuestionnaireUploadForm(),
+        max_upload_size=uploads.max_upload_size(),
+    )
+    return render(request, "interchange/export.html", context)
+
+
+@login_required
+@require_GET
+def export_json(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    content = json_io.dump(json_io.export_document(assessment))
+    logger.info("Assessment %s exported as JSON by user %s", pk, request.user.pk)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    return _attachment(response, f"assessment-{assessment.pk}.json")
+
+
+@login_required
+@require_GET
+def export_zip(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    # Closed by FileResponse once the archive has been sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024**2)  # noqa: SIM115
+    try:
+        write_archive(assessment, spool)
+    except FileRefused as error:
+        spool.close()
+        return redirect_with_errors(request, error, _export_url(assessment))
+    spool.seek(0)
+    logger.info("Assessment %s exported as ZIP by user %s", pk, request.user.pk)
+    response = FileResponse(spool, content_type="application/zip")
+    return _attachment(response, f"assessment-{assessment.pk}.zip")
+
+
+@login_required
+@require_GET
+def export_csv(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    response = HttpResponse(
+        answers_csv(assessment), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, f"answers-{assessment.pk}.csv")
+
+
+@login_required
+@require_GET
+def export_xlsx(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    response = HttpResponse(
+        excel.questionnaire_workbook(assessment), content_type=excel.XLSX_TYPE
+    )
+    return _attachment(response, f"questionnaire-{assessment.pk}.xlsx")
+
+
+# -------------------------------------------------------------- workbook
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def questionnaire_upload(request, pk):
+    """Receive a workbook; the upload handler goes in before CSRF reads."""
+    handler = uploads.install_upload_handler(request)
+    return _questionnaire_upload(request, pk, handler)
+
+
+@csrf_protect
+@login_required
+def _questionnaire_upload(request, pk, handler):
+    assessment = get_assessment(request.user, pk, Action.ANSWER)
+
+    form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        errors = _read_upload(request, assessment, form, handler)
+        if not errors:
+            return redirect(_preview_url(assessment))
+    elif not assessment.is_editable:
+        errors = selectors.locked_error(assessment).messages
+    context = assessment_context(
+        request,
+        assessment,
+        "export",
+        form=form,
+        errors=errors,
+        max_upload_size=uploads.max_upload_size(),
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "interchange/questionnaire_upload.html", context, status=status
+    )
+
+
+def _read_upload(request, assessment, form, handler) -> list[str]:
+    """Read and keep the uploaded workbook; return what is wrong with it."""
+    # Reading the files parses the body, which runs the handler's count.
+    valid = form.is_valid()
+    if handler.exceeded:
+        return uploads.too_large_error().messages
+    if not assessment.is_editable:
+        return selectors.locked_error(assessment).messages
+    if not valid:
+        return [message for field in form.errors.values() for message in field]
+    uploaded = form.cleaned_data["file"]
+    try:
+        rows = excel.read_questionnaire(uploaded, assessment)
+    except FileRefused as error:
+        logger.warning("Workbook for assessment %s refused", assessment.pk)
+        return error.messages
+    staging.stage(
+        request.session,
+        assessment=assessment,
+        user=request.user,
+        rows=rows,
+        filename=(uploaded.name or "")[:255],
+    )
+    return []
+
+
+def _staged_rows(request, assessment):
+    content = staging.staged(request.session, assessment=assessment, user=request.user)
+    if content is None:
+        return None, None
+    try:
+        return excel.rows_from_dicts(content["rows"]), content
+    except (KeyError, ValidationError):
+        return None, None
+
+
+@login_required
+@require_GET
+def questionnaire_preview(request, pk):
+    assessment = get_assessment(request.user, pk, Action.ANSWER)
+    rows, content = _staged_rows(request, assessment)
+    if rows is None:
+        messages.info(request, _("Upload the filled-in questionnaire first."))
+        return redirect(_upload_url(assessment))
+
+    plan = selectors.questionnaire_plan(assessment, rows)
+    context = assessment_context(
+        request,
+        assessment,
+        "export",
+        plan=plan,
+        filename=content["filename"],
+        confirm_form=ConfirmForm(initial={"plan": plan.digest}),
+        editable=assessment.is_editable,
+    )
+    return render(request, "interchange/questionnaire_preview.html", context)
+
+
+@login_required
+@require_POST
+def questionnaire_confirm(request, pk):
+    assessment = get_assessment(request.user, pk, Action.ANSWER)
+    rows, _content = _staged_rows(request, assessment)
+    if rows is None:
+        messages.info(request, _("Upload the filled-in questionnaire first."))
+        return redirect(_upload_url(assessment))
+
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Confirm from the preview page."))
+        return redirect(_preview_url(assessment))
+    try:
+        plan = services.questionnaire_apply(
+            assessment=assessment,
+            rows=rows,
+            expected=form.cleaned_data["plan"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        return redirect_with_errors(request, error, _preview_url(assessment))
+    staging.discard(request.session, assessment=assessment)
+    saved = len(plan.applicable)
+    messages.success(
+        request,
+        ngettext(
+            "Saved %(count)d answer from the questionnaire.",
+            "Saved %(count)d answers from the questionnaire.",
+            saved,
+        )
+        % {"count": saved},
+    )
+    if plan.conflicts:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d answer was changed in the portal since the download "
+                "and was left as it is there.",
+                "%(count)d answers were changed in the portal since the download "
+                "and were left as they are there.",
+                len(plan.conflicts),
+            )
+            % {"count": len(plan.conflicts)},
+        )
+    return redirect(assessment)
+
+
+@login_required
+@require_POST
+def questionnaire_cancel(request, pk):
+    assessment = get_assessment(request.user, pk, Action.ANSWER)
+
+    staging.discard(request.session, assessment=assessment)
+    messages.info(request, _("The uploaded questionnaire was discarded."))
+    return redirect(_export_url(assessment))
+
+
+# ------------------------------------------------------------------ import
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def assessment_import(request, org):
+    """Receive an assessment file; the upload handler goes in before CSRF reads."""
+    handler = uploads.EvidenceUploadHandler(request, limit=max_archive_size())
+    request.upload_handlers.insert(0, handler)
+    return _assessment_import(request, org, handler)
+
+
+@csrf_protect
+@login_required
+def _assessment_import(request, org, handler):
+    organisation = get_organisation(request.user, org)
+    services.require_importer(request.user, organisation)
+
+    form = AssessmentImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        if handler.exceeded:
+            errors = [_archive_too_large()]
+        elif valid:
+            try:
+                result = _import(request, organisation, form.cleaned_data)
+            except FileRefused as error:
+                logger.warning("Import into organisation %s refused", organisation.pk)
+                errors = error.messages
+            else:
+                messages.success(request, _imported_message(result))
+                return redirect(result.assessment)
+        else:
+            errors = [message for field in form.errors.values() for message in field]
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "errors": errors,
+        "max_archive_size": max_archive_size(),
+        "max_upload_size": uploads.max_upload_size(),
+    }
+    status = 400 if errors else 200
+    return render(request, "interchange/assessment_import.html", context, status=status)
+
+
+def _archive_too_large() -> str:
+    return _("The file is larger than %(limit)s. Upload a smaller file.") % {
+        "limit": filesizeformat(max_archive_size())
+    }
+
+
+def _import(request, organisation, data):
+    uploaded = data["file"]
+    if is_archive(uploaded):
+        document, files = open_archive(uploaded)
+    elif uploaded.size > uploads.max_upload_size():
+        raise FileRefused(uploads.too_large_error().messages)
+    else:
+        document, files = json_io.load(uploaded.read()), None
+    return services.assessment_import(
+        organisation=organisation,
+        document=document,
+        files=files,
+        with_reviews=data["with_reviews"],
+        actor=request.user,
+    )
+
+
+def _imported_message(result) -> str:
+    message = _(
+        "Imported “%(title)s” as a new draft: %(answers)d answers, %(evidence)d "
+        "evidence items, %(reviews)d reviews."
+    ) % {
+        "title": result.assessment.title,
+        "answers": result.answers,
+        "evidence": result.evidence,
+        "reviews": result.reviews,
+    }
+    if result.files_left_out:
+        message += " " + ngettext(
+            "%(count)d file item was left out: a JSON file carries no files; "
+            "import the ZIP to bring them.",
+            "%(count)d file items were left out: a JSON file carries no files; "
+            "import the ZIP to bring them.",
+            result.files_left_out,
+        ) % {"count": result.files_left_out}
+    return message

@@ -1,0 +1,71 @@
+"""Import an assessment file (JSON) or archive (ZIP) into an organisation."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.interchange import json_io, services
+from assessments.interchange.archive import is_archive, open_archive
+from assessments.interchange.errors import FileRefused
+from assessments.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a draft assessment of an organisation from an exported JSON or "
+        "ZIP file, as one of its administrators, and print its id."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="assessment file (.json) or archive (.zip)")
+        parser.add_argument(
+            "--organisation", required=True, help="short name of the organisation"
+        )
+        parser.add_argument(
+            "--user", required=True, help="username of an administrator of it"
+        )
+        parser.add_argument(
+            "--with-reviews",
+            action="store_true",
+            help="also import the auditor's reviews, findings and comments",
+        )
+
+    def handle(self, *args, file, organisation, user, with_reviews, **options):
+        target = Organisation.objects.filter(slug=organisation).first()
+        if target is None:
+            raise CommandError(f"--organisation {organisation}: no such organisation")
+        actor = get_user_model().objects.filter(username=user, is_active=True).first()
+        if actor is None:
+            raise CommandError(f"--user {user}: no such active user")
+
+        try:
+            with Path(file).open("rb") as handle:
+                result = self._import(File(handle), target, actor, with_reviews)
+        except OSError as error:
+            raise CommandError(f"{file}: cannot read file ({error.strerror})") from None
+        except FileRefused as error:
+            raise CommandError(f"{file}: " + "\n".join(error.messages)) from None
+        except PermissionDenied as error:
+            raise CommandError(f"--user {user}: {error}") from None
+        self.stdout.write(str(result.assessment.pk))
+        if result.files_left_out:
+            self.stderr.write(
+                f"{result.files_left_out} file items left out: a JSON file carries "
+                "no files; import the ZIP to bring them."
+            )
+
+    def _import(self, handle, organisation, actor, with_reviews):
+        if is_archive(handle):
+            document, files = open_archive(handle)
+        else:
+            document, files = json_io.load(handle.read()), None
+        return services.assessment_import(
+            organisation=organisation,
+            document=document,
+            files=files,
+            with_reviews=with_reviews,
+            actor=actor,
+        )

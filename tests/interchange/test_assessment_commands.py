@@ -1,0 +1,99 @@
+"""The export_assessment and import_assessment commands."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessments.models import Assessment, Evidence
+from assessments.selectors import assessment_score
+from tests.assessments.assessment_factories import PDF_BYTES
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_exports_json_to_a_file(filled, tmp_path):
+    path = tmp_path / "assessment.json"
+
+    run("export_assessment", str(filled.assessment.pk), "--output", str(path))
+
+    document = json.loads(path.read_bytes())
+    assert document["format"] == "aimrg-assessment"
+    assert [entry["requirement"] for entry in document["answers"]][:2] == [
+        "STR-1.1",
+        "STR-1.2",
+    ]
+
+
+def test_it_exports_and_imports_a_zip(filled, importer, tmp_path):
+    path = tmp_path / "assessment.zip"
+    run("export_assessment", str(filled.assessment.pk), "--zip", "-o", str(path))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read(f"evidence/{filled.document.sha256}") == PDF_BYTES
+
+    output = run(
+        "import_assessment",
+        str(path),
+        "--organisation",
+        "org-c",
+        "--user",
+        importer.admin.username,
+        "--with-reviews",
+    )
+
+    copy = Assessment.objects.get(pk=int(output))
+    assert copy.organisation == importer.org
+    assert Evidence.objects.filter(assessment=copy, kind="file").count() == 1
+    assert assessment_score(copy).to_dict() == (
+        assessment_score(filled.assessment).to_dict()
+    )
+
+
+def test_it_refuses_an_importer_who_is_no_administrator(filled, importer, tmp_path):
+    path = tmp_path / "assessment.json"
+    run("export_assessment", str(filled.assessment.pk), "-o", str(path))
+
+    with pytest.raises(CommandError, match="Only administrators"):
+        run(
+            "import_assessment",
+            str(path),
+            "--organisation",
+            "org-c",
+            "--user",
+            importer.viewer.username,
+        )
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_it_names_the_problem_of_a_bad_file(importer, tmp_path):
+    path = tmp_path / "assessment.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "aimrg-assessment",
+                "format_version": 1,
+                "framework": {"code": "AIMRG", "version": "0.1"},
+            }
+        )
+    )
+
+    with pytest.raises(CommandError, match=r"version 0\.1 of AIMRG"):
+        run(
+            "import_assessment",
+            str(path),
+            "--organisation",
+            "org-c",
+            "--user",
+            importer.admin.username,
+        )
+
+
+def test_it_refuses_an_unknown_assessment(db):
+    with pytest.raises(CommandError, match="assessment 999999: no such assessment"):
+        run("export_assessment", "999999")

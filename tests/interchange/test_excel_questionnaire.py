@@ -1,0 +1,641 @@
+"""The questionnaire workbook: download, fill in offline, preview, confirm."""
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import services
+from assessments.interchange import staging
+from assessments.models import Answer, Assessment, Status
+from maturity.models import Framework
+from tests.assessments.assessment_factories import (
+    PDF_BYTES,
+    AssessmentFactory,
+    answer,
+    build_framework,
+    fingerprint,
+    requirement,
+)
+from tests.interchange.interchange_helpers import ENGLISH
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS, JUSTIFICATION, VERSION = 6, 7, 8
+
+
+def download(client, assessment, language="en"):
+    response = client.get(
+        reverse("interchange:export-xlsx", args=[assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def row_of(workbook, code) -> int:
+    sheet = workbook.worksheets[0]
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        if cell.value == code:
+            return cell.row
+    raise AssertionError(f"{code} is not in the workbook")
+
+
+def fill(workbook, code, status=None, justification=None) -> int:
+    sheet = workbook.worksheets[0]
+    row = row_of(workbook, code)
+    if status is not None:
+        sheet.cell(row, STATUS).value = status
+    if justification is not None:
+        sheet.cell(row, JUSTIFICATION).value = justification
+    return row
+
+
+def content_of(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client, assessment, content, name="questionnaire.xlsx"):
+    return client.post(
+        reverse("interchange:questionnaire-upload", args=[assessment.pk]),
+        {"file": SimpleUploadedFile(name, content, XLSX)},
+        **ENGLISH,
+    )
+
+
+def preview(client, assessment):
+    return client.get(
+        reverse("interchange:questionnaire-preview", args=[assessment.pk]), **ENGLISH
+    )
+
+
+def plan_of(page) -> str:
+    return re.search(r'name="plan" value="([0-9a-f]{64})"', page).group(1)
+
+
+def confirm(client, assessment, plan):
+    return client.post(
+        reverse("interchange:questionnaire-confirm", args=[assessment.pk]),
+        {"plan": plan},
+        follow=True,
+        **ENGLISH,
+    )
+
+
+def section(page, heading) -> str:
+    """Return the part of ``page`` from the section headed ``heading`` on."""
+    start = page.index(f">{heading}</h2>")
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+def stored(assessment, code):
+    return Answer.objects.get(assessment=assessment, requirement__code=code)
+
+
+@pytest.fixture
+def started(people):
+    """Answer two requirements of the first assessment of organisation A."""
+    answer(people.assessment, "STR-1.1", justification="制度已发布。")
+    answer(people.assessment, "STR-1.2", "partial", evidence=False)
+    return people.assessment
+
+
+# ------------------------------------------------------------- the download
+
+
+def test_the_workbook_lists_every_requirement(started, login, people):
+    workbook = download(login(people.assessor), started)
+
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == (
+        "Code",
+        "Module",
+        "Stage",
+        "Level",
+        "Requirement",
+        "Status",
+        "Justification",
+    )
+    assert [row[0] for row in rows[1:]][:3] == ["STR-1.1", "STR-1.2", "STR-2.1"]
+    assert len(rows) == 21
+    assert rows[1][1:7] == (
+        "STR Strategy",
+        None,
+        1,
+        "应建立第1级的第1项策略。\n子项一；\n注释文字",
+        "Satisfied",
+        "制度已发布。",
+    )
+    assert rows[2][5:8] == ("Partially satisfied", None, 1)
+    assert rows[3][5:8] == (None, None, 0)
+    lifecycle = next(row for row in rows if row[0] == "LC-S2-3.1")
+    assert lifecycle[1:4] == ("LC Lifecycle", "LC-S2 Stage 2", 3)
+
+
+def test_the_status_is_a_list_and_the_rest_is_locked(started, login, people):
+    workbook = download(login(people.assessor), started)
+
+    sheet = workbook.worksheets[0]
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == (
+        '"Satisfied,Partially satisfied,Not satisfied,Not applicable"'
+    )
+    assert str(validation.sqref) == "F2:F21"
+    assert sheet.protection.sheet
+    assert sheet.cell(2, STATUS).protection.locked is False
+    assert sheet.cell(2, JUSTIFICATION).protection.locked is False
+    assert sheet.cell(2, 1).protection.locked is True
+    assert sheet.column_dimensions["H"].hidden
+    assert sheet.column_dimensions["I"].hidden
+    meta = workbook["portal"]
+    assert meta.sheet_state == "veryHidden"
+    values = dict(meta.iter_rows(values_only=True))
+    assert values["framework"] == "TST"
+    assert values["framework_version"] == "1"
+    assert values["assessment"] == str(started.pk)
+    assert len(values["fingerprint"]) == 32
+
+
+def test_a_chinese_download_lists_chinese_statuses(started, login, people):
+    workbook = download(login(people.assessor), started, language="zh-hans")
+
+    sheet = workbook.worksheets[0]
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"完全满足,部分满足,不满足,不适用"'
+    assert sheet.cell(2, STATUS).value == "完全满足"
+    assert sheet.cell(2, 2).value == "STR 策略"
+
+
+def test_viewers_and_auditors_may_download(started, login, people):
+    for persona in (people.viewer, people.auditor):
+        workbook = download(login(persona), started)
+        assert workbook.worksheets[0].cell(2, 1).value == "STR-1.1"
+
+
+def test_text_that_looks_like_a_formula_stays_text(people, login):
+    answer(
+        people.assessment, "STR-1.1", "partial", evidence=False, justification="=1+1"
+    )
+
+    workbook = download(login(people.assessor), people.assessment)
+
+    cell = workbook.worksheets[0].cell(2, JUSTIFICATION)
+    assert cell.value == "=1+1"
+    assert cell.data_type == "s"
+
+
+# ------------------------------------------------------------- round trip
+
+
+def test_it_previews_and_saves_new_and_changed_answers(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-1.1", "Partially satisfied", "仅部分部门执行")
+    fill(workbook, "STR-2.1", "Not applicable", "无此业务")
+    fill(workbook, "LC-S1-1.1", "Satisfied")
+
+    response = upload(client, started, content_of(workbook))
+
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "interchange:questionnaire-preview", args=[started.pk]
+    )
+    page = preview(client, started).content.decode()
+    assert 'data-count="new">2<' in page
+    assert 'data-count="changed">1<' in page
+    assert 'data-count="conflicts">0<' in page
+    assert 'data-count="unchanged">17<' in page
+    new = section(page, "New answers")
+    assert 'data-code="STR-2.1"' in new
+    assert 'data-code="LC-S1-1.1"' in new
+    assert "无此业务" in new
+    changed = section(page, "Changed answers")
+    assert 'data-code="STR-1.1"' in changed
+    assert "制度已发布。" in changed
+    assert "仅部分部门执行" in changed
+    assert stored(started, "STR-1.1").status == "satisfied"
+
+    response = confirm(client, started, plan_of(page))
+
+    assert "Saved 3 answers from the questionnaire." in response.content.decode()
+    changed_answer = stored(started, "STR-1.1")
+    assert (changed_answer.status, changed_answer.justification) == (
+        "partial",
+        "仅部分部门执行",
+    )
+    assert changed_answer.version == 2
+    assert changed_answer.updated_by == people.assessor
+    assert stored(started, "STR-2.1").status == "not_applicable"
+    assert stored(started, "LC-S1-1.1").version == 1
+    assert stored(started, "STR-1.2").version == 1
+    assert (
+        staging.staged(client.session, assessment=started, user=people.assessor) is None
+    )
+
+
+def test_rows_left_as_downloaded_change_nothing(started, login, people):
+    client = login(people.assessor)
+    content = content_of(download(client, started))
+
+    upload(client, started, content)
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="unchanged">20<' in page
+    assert "Nothing to save" in page
+    assert 'name="plan"' not in page
+
+
+def test_statuses_are_read_in_either_language(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started, language="zh-hans")
+    fill(workbook, "STR-2.1", "不适用", "无此业务")
+    fill(workbook, "STR-2.2", "satisfied")
+
+    upload(client, started, content_of(workbook))
+    confirm(client, started, plan_of(preview(client, started).content.decode()))
+
+    assert stored(started, "STR-2.1").status == "not_applicable"
+    assert stored(started, "STR-2.2").status == "satisfied"
+
+
+# ------------------------------------------------------------- conflicts
+
+
+def test_answers_changed_since_the_download_are_conflicts(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    services.answer_save(
+        assessment=started,
+        requirement=requirement(started, "STR-1.1"),
+        status="not_satisfied",
+        justification="审计发现问题",
+        base_version=1,
+        actor=people.admin,
+    )
+    fill(workbook, "STR-1.1", "Satisfied", "制度已发布并执行。")
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="conflicts">1<' in page
+    conflicts = section(page, "Conflicts")
+    assert 'data-code="STR-1.1"' in conflicts
+    assert "审计发现问题" in conflicts
+    assert "制度已发布并执行。" in conflicts
+    assert people.admin.username in conflicts
+
+    response = confirm(client, started, plan_of(page))
+
+    body = response.content.decode()
+    assert "Saved 1 answer from the questionnaire." in body
+    assert "1 answer was changed in the portal since the download" in body
+    kept = stored(started, "STR-1.1")
+    assert (kept.status, kept.justification, kept.version) == (
+        "not_satisfied",
+        "审计发现问题",
+        2,
+    )
+    assert stored(started, "STR-2.1").status == "satisfied"
+
+
+def test_a_row_left_alone_is_no_conflict(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    services.answer_save(
+        assessment=started,
+        requirement=requirement(started, "STR-1.1"),
+        status="partial",
+        justification="",
+        base_version=1,
+        actor=people.admin,
+    )
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="conflicts">0<' in page
+    assert 'data-count="unchanged">20<' in page
+
+
+def test_a_change_between_preview_and_confirm_saves_nothing(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-1.1", "Not satisfied")
+    fill(workbook, "STR-2.1", "Satisfied")
+    upload(client, started, content_of(workbook))
+    plan = plan_of(preview(client, started).content.decode())
+    services.answer_save(
+        assessment=started,
+        requirement=requirement(started, "STR-1.1"),
+        status="partial",
+        justification="刚刚修改",
+        base_version=1,
+        actor=people.admin,
+    )
+    before = fingerprint()
+
+    response = confirm(client, started, plan)
+
+    body = response.content.decode()
+    assert "Answers changed in the portal since the preview" in body
+    assert fingerprint() == before
+    assert 'data-count="conflicts">1<' in body
+    assert "刚刚修改" in section(body, "Conflicts")
+
+
+def test_a_confirm_without_the_preview_digest_saves_nothing(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    upload(client, started, content_of(workbook))
+    before = fingerprint()
+
+    response = confirm(client, started, "0" * 64)
+
+    assert (
+        "Answers changed in the portal since the preview" in response.content.decode()
+    )
+    assert fingerprint() == before
+
+
+def test_discarding_the_upload_forgets_it(started, login, people, private_storage):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    upload(client, started, content_of(workbook))
+    kept = private_storage / staging.DIRECTORY
+    assert len(list(kept.iterdir())) == 1
+
+    client.post(reverse("interchange:questionnaire-cancel", args=[started.pk]))
+    response = preview(client, started)
+
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "interchange:questionnaire-upload", args=[started.pk]
+    )
+    assert list(kept.iterdir()) == []
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+def test_another_user_cannot_use_an_upload(started, login, people):
+    """The staged rows name their uploader: a copied token opens nothing."""
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    upload(client, started, content_of(workbook))
+    plan = plan_of(preview(client, started).content.decode())
+    token = client.session[staging.SESSION_KEY][str(started.pk)]
+
+    client = login(people.admin)
+    session = client.session
+    session[staging.SESSION_KEY] = {str(started.pk): token}
+    session.save()
+
+    assert preview(client, started).status_code == 302
+    response = confirm(client, started, plan)
+    assert "Upload the filled-in questionnaire first." in response.content.decode()
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+# ------------------------------------------------------------- bad files
+
+
+def refusal(response) -> str:
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Nothing was applied" in body
+    return body
+
+
+def docx_bytes():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"></Types>',
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def plain_zip():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("minutes.txt", "approved")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "detected"),
+    [
+        (PDF_BYTES, "application/pdf"),
+        (bytes([0x13, 0x37, 0xFE, 0x01]) * 600, "application/octet-stream"),
+        (docx_bytes(), "wordprocessingml"),
+        (plain_zip(), "application/zip"),
+    ],
+    ids=["pdf", "random-bytes", "word", "zip"],
+)
+def test_a_file_that_is_no_workbook_is_refused(
+    started, login, people, content, detected
+):
+    client = login(people.assessor)
+
+    body = refusal(upload(client, started, content))
+
+    assert "The file is not an Excel workbook" in body
+    assert detected in body
+    assert preview(client, started).status_code == 302
+
+
+def test_a_workbook_not_from_the_portal_is_refused(started, login, people):
+    client = login(people.assessor)
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["STR-1.1", "", "", 1, "", "Satisfied"])
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "not a questionnaire downloaded from the portal" in body
+
+
+def test_a_workbook_of_another_framework_version_is_refused(
+    started, login, people, framework
+):
+    newer = build_framework(version="2")
+    assessment = AssessmentFactory(
+        organisation=people.org_a, framework=newer, created_by=people.assessor
+    )
+    client = login(people.assessor)
+    workbook = download(client, assessment)
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "This workbook was made for TST 2, but the assessment uses TST 1." in body
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+def test_a_workbook_of_another_assessment_is_refused(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, people.other)
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "This workbook belongs to another assessment." in body
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+def test_unknown_codes_are_refused_with_their_rows(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    sheet = workbook.worksheets[0]
+    sheet.cell(3, 1).value = "STR-9.9"
+    sheet.append(["XYZ-1.1", "", "", 1, "", "Satisfied"])
+    fill(workbook, "STR-2.1", "Satisfied")
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "Rows 3, 22: unknown requirement codes (STR-9.9, XYZ-1.1)." in body
+    assert fingerprint() == before
+
+
+def test_invalid_statuses_are_refused_with_their_rows(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    first = fill(workbook, "STR-2.1", "Done")
+    second = fill(workbook, "LC-S1-1.1", "maybe")
+    fill(workbook, "STR-2.2", "Satisfied")
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert (
+        f"Rows {first}, {second}: the status is not one of the listed choices "
+        "(Done, maybe)." in body
+    )
+    assert fingerprint() == before
+    assert preview(client, started).status_code == 302
+
+
+def test_a_workbook_over_the_size_limit_is_refused(started, login, people, settings):
+    settings.EVIDENCE_MAX_UPLOAD_SIZE = 2000
+    client = login(people.assessor)
+    content = content_of(download(client, started))
+    assert len(content) > 2000
+
+    body = refusal(upload(client, started, content))
+
+    assert "The file is larger than 2.0" in body
+    assert preview(client, started).status_code == 302
+
+
+def test_an_edited_answer_version_is_refused(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = fill(workbook, "STR-1.1", "Not satisfied")
+    workbook.worksheets[0].cell(row, VERSION).value = 7
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert f"Rows {row}: the hidden columns of the workbook were changed." in body
+
+
+def test_an_edited_metadata_sheet_is_refused(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, people.other)
+    meta = workbook["portal"]
+    for key, value in meta.iter_rows():
+        if key.value == "assessment":
+            value.value = str(started.pk)
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "its hidden metadata sheet was changed" in body
+
+
+# ------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize("persona", ["viewer", "auditor"])
+def test_viewers_and_auditors_get_403(started, login, people, persona):
+    client = login(getattr(people, persona))
+    content = content_of(download(client, started))
+
+    assert upload(client, started, content).status_code == 403
+    url = reverse("interchange:questionnaire-upload", args=[started.pk])
+    assert client.get(url).status_code == 403
+    assert preview(client, started).status_code == 403
+
+
+def test_other_organisations_get_404(started, login, people):
+    client = login(people.outsider)
+
+    response = upload(client, started, b"whatever")
+
+    assert response.status_code == 404
+    assert preview(client, started).status_code == 404
+    url = reverse("interchange:export-xlsx", args=[started.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_submitted_assessment_takes_no_workbook(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    Assessment.objects.filter(pk=started.pk).update(status=Status.SUBMITTED)
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert "answers can be imported only while it is a draft" in body
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+def test_an_assessment_submitted_after_the_preview_is_not_changed(
+    started, login, people
+):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    upload(client, started, content_of(workbook))
+    plan = plan_of(preview(client, started).content.decode())
+    Assessment.objects.filter(pk=started.pk).update(status=Status.SUBMITTED)
+
+    response = confirm(client, started, plan)
+
+    assert "answers can be imported only while it is a draft" in (
+        response.content.decode()
+    )
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+def test_the_shipped_standard_round_trips(people, login):
+    aimrg = Framework.objects.latest_version("AIMRG")
+    assessment = AssessmentFactory(
+        organisation=people.org_a, framework=aimrg, created_by=people.assessor
+    )
+    client = login(people.assessor)
+    workbook = download(client, assessment)
+    assert workbook.worksheets[0].max_row == 332
+    fill(workbook, "STR-4.1", "Satisfied", "已建立")
+    fill(workbook, "LC-MON-3.7", "Not applicable", "无在线模型")
+
+    upload(client, assessment, content_of(workbook))
+    page = preview(client, assessment).content.decode()
+    confirm(client, assessment, plan_of(page))
+
+    assert 'data-count="unchanged">329<' in page
+    assert stored(assessment, "STR-4.1").status == "satisfied"
+    assert stored(assessment, "LC-MON-3.7").justification == "无在线模型"
