@@ -13,6 +13,7 @@ import logging
 import posixpath
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -55,6 +56,14 @@ class RefusedURL(ValueError):
     """A URL the report renderer will not fetch."""
 
 
+@dataclass(frozen=True)
+class RenderedPDF:
+    """The bytes of a rendered PDF and the number of its pages."""
+
+    data: bytes
+    page_count: int
+
+
 class PortalURLFetcher(URLFetcher):
     """Serve ``data:`` URLs and the portal's static files; refuse the rest.
 
@@ -94,7 +103,12 @@ class PortalURLFetcher(URLFetcher):
         )
 
 
-def render_pdf(
+def render_pdf(html: str, **options) -> bytes:
+    """Render ``html`` to PDF bytes; takes the options of :func:`render_document`."""
+    return render_document(html, **options).data
+
+
+def render_document(
     html: str,
     *,
     title: str,
@@ -104,8 +118,8 @@ def render_pdf(
     lang: str = "zh-CN",
     base_url: str = REPORT_BASE_URL,
     stylesheets: Sequence[str] = (REPORT_STYLESHEET,),
-) -> bytes:
-    """Render ``html`` to PDF bytes, fetching only data: URLs and static files.
+) -> RenderedPDF:
+    """Render ``html`` to a PDF, fetching only data: URLs and static files.
 
     The PDF's metadata comes from the arguments alone, never from ``<meta>``
     in the HTML, and no file is embedded in it, whatever links it holds.
@@ -155,7 +169,7 @@ def render_pdf(
         len(pdf),
         time.perf_counter() - started,
     )
-    return pdf
+    return RenderedPDF(data=pdf, page_count=len(document.pages))
 
 
 def find_static_file(relative: str) -> Path | None:

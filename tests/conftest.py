@@ -116,10 +116,17 @@ def _database_url_of_test_database() -> str:
 class WorkerProcess:
     """A Celery worker running in its own process, as in production."""
 
-    def __init__(self, queue: str, database_url: str | None, log_path: Path):
+    def __init__(
+        self,
+        queue: str,
+        database_url: str | None,
+        log_path: Path,
+        extra_env: dict[str, str] | None = None,
+    ):
         self.queue = queue
         self.database_url = database_url
         self.log_path = log_path
+        self.extra_env = extra_env or {}
         self.process = None
 
     def start(self) -> "WorkerProcess":
@@ -130,6 +137,7 @@ class WorkerProcess:
             env["DATABASE_URL"] = self.database_url
         # The worker must run against the very files under test.
         env["PYTHONPATH"] = str(ROOT)
+        env.update(self.extra_env)
         command = [
             sys.executable,
             "-m",
@@ -196,9 +204,10 @@ def worker_factory(tmp_path, request):
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
 
-    def start() -> WorkerProcess:
+    def start(env: dict[str, str] | None = None) -> WorkerProcess:
+        """Start a worker; ``env`` adds to or overrides its environment."""
         log_path = tmp_path / f"worker-{len(workers)}.log"
-        worker = WorkerProcess(queue, database_url, log_path).start()
+        worker = WorkerProcess(queue, database_url, log_path, env).start()
         workers.append(worker)
         return worker
 

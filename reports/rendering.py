@@ -1,0 +1,95 @@
+"""Turn the content of a report into HTML and PDF: charts, template, metadata."""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from reports import charts, vocabulary
+from reports.pdf import RenderedPDF, render_document
+from reports.selectors import ReportContext
+
+TEMPLATE = "reports/report.html"
+REPORT_TITLE = vocabulary.Label(
+    "人工智能模型风险治理能力成熟度评估报告",
+    "AI Model Risk Governance Capability Maturity Assessment Report",
+)
+# The radar needs three axes; a framework with fewer modules gets bars.
+RADAR_MIN_MODULES = 3
+
+
+@dataclass(frozen=True)
+class Chart:
+    src: str
+    caption: str
+
+
+def _series(areas, reading_names=("self", "verified")) -> list[charts.Series]:
+    series = [
+        charts.Series(
+            vocabulary.READINGS[name].zh,
+            [getattr(area, name).level.number for area in areas],
+            "self_assessed" if name == "self" else "verified",
+        )
+        for name in reading_names
+    ]
+    targets = [area.target.number if area.target else None for area in areas]
+    if any(value is not None for value in targets):
+        target = vocabulary.READINGS["target"].zh
+        series.append(charts.Series(target, targets, "target"))
+    return series
+
+
+def report_charts(context: ReportContext) -> list[Chart]:
+    """Return the module and stage charts of a report as data: URIs."""
+    modules = context.modules
+    names = [module.name for module in modules]
+    if len(modules) >= RADAR_MIN_MODULES:
+        svg = charts.module_radar(names, _series(modules))
+    else:
+        svg = charts.stage_bars(names, _series(modules))
+    result = [
+        Chart(
+            charts.svg_data_uri(svg),
+            "图 1  各模块成熟度级别：自评、核验与目标 "
+            "Figure 1. Module levels: self-assessed, verified, target",
+        )
+    ]
+    stages = context.stages
+    if stages:
+        svg = charts.stage_bars([stage.name for stage in stages], _series(stages))
+        result.append(
+            Chart(
+                charts.svg_data_uri(svg),
+                "图 2  模型生命周期各阶段成熟度级别 "
+                "Figure 2. Levels of the lifecycle stages",
+            )
+        )
+    return result
+
+
+def report_html(context: ReportContext, *, number: str = "") -> str:
+    """Return the HTML of the report; ``number`` is the record's identifier."""
+    with translation.override("zh-hans"):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "report": context,
+                "a": context.assessment,
+                "number": number,
+                "title": REPORT_TITLE,
+                "charts": report_charts(context),
+            },
+        )
+
+
+def render_report(context: ReportContext, *, number: str = "") -> RenderedPDF:
+    """Render the PDF of the report; its metadata names the assessment."""
+    assessment = context.assessment
+    return render_document(
+        report_html(context, number=number),
+        title=f"{assessment.title} · {REPORT_TITLE.zh}",
+        author=assessment.organisation.name,
+        subject=f"{assessment.framework.title} {assessment.framework.version}",
+        keywords=[assessment.framework.code, "成熟度评估", "maturity assessment"],
+    )

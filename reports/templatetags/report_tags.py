@@ -1,0 +1,52 @@
+"""Template helpers of reports: the assessment panel and number formats."""
+
+from django import template
+
+from reports import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/_assessment_reports.html", takes_context=True)
+def assessment_reports(context, assessment):
+    """Render the latest report state and the request button; two queries."""
+    panel = selectors.report_panel(assessment)
+    return {
+        "assessment": assessment,
+        "panel": panel,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def share(value):
+    """Return a share between 0 and 1 as a whole percentage, or an em dash."""
+    if value is None:
+        return "—"
+    return f"{round(value * 100)}%"
+
+
+@register.filter
+def bar_step(value):
+    """Return a share between 0 and 1 in whole steps of five percent.
+
+    Progress bars take their width from a class per step, since the PDF
+    template, like the portal's pages, writes no inline style.
+    """
+    if value is None:
+        return 0
+    return round(max(0.0, min(float(value), 1.0)) * 20) * 5
+
+
+@register.filter
+def short_hash(value, length=12):
+    """Return the first ``length`` characters of a hex digest."""
+    return (value or "")[: int(length)]
+
+
+@register.filter
+def grouped_hash(value):
+    """Return a SHA-256 in groups of eight, so that it wraps in a PDF."""
+    value = value or ""
+    return " ".join(value[i : i + 8] for i in range(0, len(value), 8))

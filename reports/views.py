@@ -1,0 +1,111 @@
+"""Report pages: asking for a report, following it, downloading it."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.permissions import get_assessment
+from assessments.views.common import assessment_context, wants_json
+from reports import selectors, services, storage
+
+logger = logging.getLogger(__name__)
+
+
+def _get_report(assessment, pk):
+    report = selectors.get_report(assessment, pk)
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_GET
+def report_list(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    context = assessment_context(
+        request,
+        assessment,
+        "reports",
+        reports=selectors.reports_of(assessment),
+        panel=selectors.report_panel(assessment),
+    )
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_request(request, pk):
+    assessment = get_assessment(request.user, pk)
+
+    report = services.report_request(assessment=assessment, actor=request.user)
+    if wants_json(request):
+        return JsonResponse(selectors.report_state(report), status=202)
+    return redirect(report)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk, report):
+    assessment = get_assessment(request.user, pk)
+    report = _get_report(assessment, report)
+
+    context = assessment_context(
+        request,
+        assessment,
+        "reports",
+        report=report,
+        state=selectors.report_state(report),
+    )
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+@require_GET
+def report_status(request, pk, report):
+    assessment = get_assessment(request.user, pk)
+    report = _get_report(assessment, report)
+
+    response = JsonResponse(selectors.report_state(report))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def report_retry(request, pk, report):
+    assessment = get_assessment(request.user, pk)
+    report = _get_report(assessment, report)
+
+    retried = services.report_retry(report=report, actor=request.user)
+    if wants_json(request):
+        return JsonResponse(selectors.report_state(retried), status=202)
+    return redirect(retried)
+
+
+@login_required
+@require_GET
+def report_download(request, pk, report):
+    assessment = get_assessment(request.user, pk)
+    report = _get_report(assessment, report)
+    if not report.is_done:
+        raise Http404
+
+    try:
+        handle = storage.stored_path(report.file_path).open("rb")
+    except (OSError, ValueError):
+        logger.warning("Stored file of report %s is missing", report.pk)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=selectors.download_filename(report, assessment),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,253 @@
+"""The revision and the content of a report, read in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentTarget,
+    Evidence,
+    EvidenceLink,
+    Finding,
+    Review,
+    Status,
+)
+from maturity.catalogues import get_catalogue
+from maturity.scoring import score
+from reports import selectors
+from reports.models import Report, ReportStatus
+from tests.assessments.assessment_factories import AssessmentFactory
+from tests.reports.report_data import build_assessment
+
+
+def revision(assessment) -> str:
+    return selectors.report_key(assessment).revision
+
+
+def test_it_keeps_the_revision_while_nothing_changes(people):
+    assert revision(people.assessment) == revision(people.assessment)
+    assert len(revision(people.assessment)) == 64
+
+
+def change_answer(people):
+    answer = people.answers[0]
+    answer.justification, answer.version = "新的说明", answer.version + 1
+    answer.save()
+
+
+def review_answer(people):
+    Review.objects.create(
+        answer=people.answers[1],
+        verdict="accepted",
+        answer_version=people.answers[1].version,
+        reviewer=people.auditor,
+    )
+
+
+def record_finding(people):
+    Finding.objects.create(
+        assessment=people.assessment,
+        kind="observation",
+        severity="low",
+        title="观察",
+        created_by=people.auditor,
+    )
+
+
+def link_evidence(people):
+    evidence = Evidence.objects.create(
+        assessment=people.assessment,
+        kind="note",
+        title="说明",
+        note="有记录。",
+        created_by=people.assessor,
+    )
+    EvidenceLink.objects.create(
+        evidence=evidence, answer=people.answers[2], created_by=people.assessor
+    )
+
+
+def change_target(people):
+    AssessmentTarget.objects.filter(assessment=people.assessment).update(level=5)
+
+
+def change_status(people):
+    people.assessment.status = Status.SUBMITTED
+    people.assessment.save()
+
+
+def change_title(people):
+    people.assessment.title = "另一个标题"
+    people.assessment.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_answer,
+        review_answer,
+        record_finding,
+        link_evidence,
+        change_target,
+        change_status,
+        change_title,
+    ],
+)
+def test_it_changes_the_revision_with_what_the_report_shows(people, change):
+    before = revision(people.assessment)
+
+    change(people)
+
+    assert revision(people.assessment) != before
+
+
+def test_it_ignores_other_assessments(people):
+    before = revision(people.assessment)
+
+    other = AssessmentFactory(
+        organisation=people.organisation,
+        framework=people.assessment.framework,
+        created_by=people.admin,
+    )
+    Finding.objects.create(
+        assessment=other,
+        kind="observation",
+        severity="low",
+        title="别处",
+        created_by=people.auditor,
+    )
+
+    assert revision(people.assessment) == before
+
+
+def test_it_reads_the_revision_in_a_fixed_number_of_queries(people, framework):
+    big = build_assessment(framework, people)
+
+    with CaptureQueriesContext(connection) as small_queries:
+        revision(people.assessment)
+    with CaptureQueriesContext(connection) as big_queries:
+        revision(big)
+
+    assert len(small_queries) == len(big_queries) == 6
+
+
+def test_it_reads_the_whole_report_in_a_fixed_number_of_queries(people, framework):
+    big = build_assessment(framework, people)
+    get_catalogue(framework.pk)
+
+    with CaptureQueriesContext(connection) as small_queries:
+        small = selectors.report_context(people.assessment)
+    with CaptureQueriesContext(connection) as big_queries:
+        full = selectors.report_context(big)
+
+    assert len(small_queries) == len(big_queries) <= 12
+    assert small.total == full.total == 331
+    assert full.answered == 331
+    assert full.revision == revision(big)
+
+
+def test_it_takes_levels_from_the_scoring_rule(people, framework):
+    assessment = build_assessment(framework, people)
+    catalogue = get_catalogue(framework.pk)
+    expected = score(
+        catalogue,
+        dict(
+            assessment.answers.exclude(status="").values_list(
+                "requirement__code", "status"
+            )
+        ),
+        dict(assessment.targets.values_list("module__code", "level")),
+    )
+
+    context = selectors.report_context(assessment)
+
+    assert context.reading == "self"
+    assert context.organisation["self"].level.number == expected.organisation.level
+    assert [m.self.level.number for m in context.modules] == [
+        expected.modules[code].level for code in catalogue.modules
+    ]
+    lifecycle = next(m for m in context.modules if m.stages)
+    assert [s.code for s in lifecycle.stages] == list(catalogue.stages["LC"])
+    gaps = [r.code for g in lifecycle.stages[0].gaps for r in g.requirements]
+    stage = expected.modules["LC"].stages[lifecycle.stages[0].code]
+    assert gaps == [code for codes in stage.gaps.values() for code in codes]
+
+
+def test_it_counts_only_current_acceptances_in_the_verified_reading(people):
+    first, second = people.answers[0], people.answers[1]
+    Review.objects.create(
+        answer=first, verdict="accepted", answer_version=1, reviewer=people.auditor
+    )
+    # Accepted on version 1, then the answer changed.
+    Review.objects.create(
+        answer=second, verdict="accepted", answer_version=1, reviewer=people.auditor
+    )
+    second.version = 2
+    second.save()
+
+    entries = {
+        r.code: r
+        for m in selectors.report_context(people.assessment).modules
+        for g in m.level_groups
+        for r in g.requirements
+    }
+
+    assert entries[first.requirement.code].verified
+    assert not entries[second.requirement.code].verified
+    assert entries[second.requirement.code].review_label.en == (
+        "Accepted, answer since changed"
+    )
+
+
+def test_it_reads_a_finalised_assessment_from_its_frozen_scores(people, framework):
+    assessment = people.assessment
+    catalogue = get_catalogue(framework.pk)
+    # Scores as frozen: every module at level 2, whatever the answers say.
+    frozen = score(catalogue, {}, {}).to_dict()
+    for module in frozen["modules"].values():
+        module["level"] = 2
+    frozen["organisation"] = {"level": 2, "mean": 2.0, "distribution": {"2": 11}}
+    assessment.status = Status.FINALISED
+    assessment.finalised_at = timezone.now()
+    assessment.self_scores = assessment.verified_scores = frozen
+    assessment.save()
+
+    context = selectors.report_context(assessment)
+
+    assert context.reading == "verified"
+    assert context.is_final
+    assert context.lead.level.label == "第二级 基础级"
+    assert {m.verified.level.number for m in context.modules} == {2}
+
+
+def test_it_names_the_download_in_chinese_without_unsafe_characters(people):
+    people.assessment.title = '2025/年度:评估*"终稿"'
+    report = Report(pk=12, assessment=people.assessment)
+
+    name = selectors.download_filename(report, people.assessment)
+
+    assert (
+        name
+        == "华东智能金融科技有限公司_2025_年度_评估__终稿__成熟度评估报告_R-000012.pdf"
+    )
+
+
+def test_it_tells_an_abandoned_render_from_a_pending_one(people):
+    report = Report.objects.create(
+        assessment=people.assessment,
+        revision="a" * 64,
+        requested_by=people.viewer,
+        status=ReportStatus.RENDERING,
+        started_at=timezone.now(),
+    )
+    assert selectors.report_state(report)["phase"] == "pending"
+
+    report.started_at -= selectors.claim_expiry() + datetime.timedelta(seconds=1)
+
+    state = selectors.report_state(report)
+    assert state["phase"] == "abandoned"
+    assert state["pending"] is False
+    assert state["download_url"] is None

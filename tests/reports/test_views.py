@@ -1,0 +1,267 @@
+"""Report pages: who may ask for, follow and download a report, and how."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from reports import storage
+from reports.models import Report, ReportStatus
+
+PDF = b"%PDF-1.4\n% a report\n%%EOF\n"
+
+
+def url(name, report):
+    return reverse(name, kwargs={"pk": report.assessment_id, "report": report.pk})
+
+
+@pytest.fixture
+def done_report(people):
+    stored = storage.store_pdf(PDF, assessment_id=people.assessment.pk)
+    return Report.objects.create(
+        assessment=people.assessment,
+        revision="a" * 64,
+        requested_by=people.assessor,
+        status=ReportStatus.DONE,
+        attempts=1,
+        file_path=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+        page_count=72,
+    )
+
+
+@pytest.fixture
+def failed_report(people):
+    return Report.objects.create(
+        assessment=people.assessment,
+        revision="b" * 64,
+        requested_by=people.assessor,
+        status=ReportStatus.FAILED,
+        attempts=1,
+        error="报告未能生成（ValueError）。",
+    )
+
+
+def assert_no_inline_script_or_style(html: str):
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert " style=" not in html
+    assert "<style" not in html
+
+
+@pytest.mark.parametrize("persona", ["viewer", "admin", "assessor", "auditor"])
+def test_it_sends_the_pdf_to_whoever_sees_the_assessment(
+    client, people, done_report, persona
+):
+    client.force_login(getattr(people, persona))
+
+    response = client.get(url("reports:report-download", done_report))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    name = "华东智能金融科技有限公司_2025 年度评估_成熟度评估报告_R-{:06d}.pdf"
+    assert f"filename*=utf-8''{quote(name.format(done_report.pk))}" in disposition
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "unassigned_auditor", "expired_auditor"]
+)
+def test_it_hides_the_pdf_from_everyone_else(client, people, done_report, persona):
+    client.force_login(getattr(people, persona))
+
+    for name in ("reports:report-download", "reports:report-detail"):
+        assert client.get(url(name, done_report)).status_code == 404
+    assert client.get(url("reports:report-status", done_report)).status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client, done_report):
+    response = client.get(url("reports:report-download", done_report))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_has_no_pdf_for_a_report_not_done(client, people, failed_report):
+    client.force_login(people.viewer)
+
+    assert client.get(url("reports:report-download", failed_report)).status_code == 404
+
+
+def test_it_finds_a_report_only_under_its_own_assessment(client, people, done_report):
+    client.force_login(people.viewer)
+    other = people.assessment.__class__.objects.create(
+        organisation=people.organisation,
+        framework=people.assessment.framework,
+        title="另一评估",
+        period_start=people.assessment.period_start,
+        period_end=people.assessment.period_end,
+        created_by=people.admin,
+    )
+
+    response = client.get(
+        reverse(
+            "reports:report-download", kwargs={"pk": other.pk, "report": done_report.pk}
+        )
+    )
+
+    assert response.status_code == 404
+
+
+def test_a_viewer_may_ask_for_a_report(client, people, enqueued):
+    client.force_login(people.viewer)
+
+    response = client.post(
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+    )
+
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == report.get_absolute_url()
+    assert report.requested_by == people.viewer
+    assert report.status == ReportStatus.QUEUED
+
+
+def test_asking_again_returns_the_same_report_as_json(client, people, enqueued):
+    client.force_login(people.auditor)
+    address = reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+
+    first = client.post(address, headers={"Accept": "application/json"})
+    second = client.post(address, headers={"Accept": "application/json"})
+
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["phase"] == "pending"
+    assert Report.objects.count() == 1
+
+
+def test_asking_needs_a_post(client, people):
+    client.force_login(people.viewer)
+
+    response = client.get(
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+    )
+
+    assert response.status_code == 405
+
+
+def test_an_outsider_may_not_ask(client, people, enqueued):
+    client.force_login(people.outsider)
+
+    response = client.post(
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+    )
+
+    assert response.status_code == 404
+    assert Report.objects.count() == 0
+
+
+def test_the_status_endpoint_tells_the_state(client, people, done_report):
+    client.force_login(people.viewer)
+
+    response = client.get(url("reports:report-status", done_report))
+
+    state = response.json()
+    assert response["Cache-Control"] == "no-store"
+    assert state["phase"] == "done"
+    assert state["pending"] is False
+    assert state["page_count"] == 72
+    assert state["download_url"] == url("reports:report-download", done_report)
+
+
+def test_a_pending_report_page_follows_itself_without_inline_script(
+    client, people, enqueued
+):
+    client.force_login(people.viewer)
+    client.post(reverse("reports:report-request", kwargs={"pk": people.assessment.pk}))
+    report = Report.objects.get()
+
+    response = client.get(report.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'src="/static/reports/reports.js"' in html
+    assert f'data-report-state="{url("reports:report-status", report)}"' in html
+    assert 'data-report-pending="true"' in html
+    assert '<noscript><meta http-equiv="refresh"' in html
+    assert_no_inline_script_or_style(html)
+
+
+def test_a_failed_report_page_shows_the_reason_and_a_retry_button(
+    client, people, failed_report
+):
+    client.force_login(people.viewer)
+
+    response = client.get(failed_report.get_absolute_url())
+
+    html = response.content.decode()
+    assert "报告未能生成（ValueError）。" in html
+    retry = url("reports:report-retry", failed_report)
+    form = re.search(rf'<form method="post" action="{retry}"[^>]*>', html).group(0)
+    assert " hidden" not in form
+    assert_no_inline_script_or_style(html)
+
+
+def test_retrying_asks_for_a_new_report(client, people, failed_report, enqueued):
+    client.force_login(people.viewer)
+
+    response = client.post(url("reports:report-retry", failed_report))
+
+    retried = Report.objects.exclude(pk=failed_report.pk).get()
+    assert response["Location"] == retried.get_absolute_url()
+    assert retried.status == ReportStatus.QUEUED
+    assert retried.requested_by == people.viewer
+
+
+def test_the_list_shows_every_report_of_the_assessment(
+    client, people, done_report, failed_report
+):
+    client.force_login(people.auditor)
+
+    response = client.get(
+        reverse("reports:report-list", kwargs={"pk": people.assessment.pk})
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert done_report.number in html
+    assert failed_report.number in html
+    assert url("reports:report-download", done_report) in html
+    assert_no_inline_script_or_style(html)
+
+
+def test_the_assessment_panel_links_the_kept_report(people, done_report):
+    Report.objects.filter(pk=done_report.pk).update(final=True)
+    request = RequestFactory().get("/")
+    request.user = people.viewer
+
+    html = Template("{% load report_tags %}{% assessment_reports assessment %}").render(
+        Context({"assessment": people.assessment, "request": request})
+    )
+
+    assert done_report.number in html
+    assert url("reports:report-download", done_report) in html
+    assert (
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+        not in html
+    )
+
+
+def test_the_assessment_panel_offers_to_render_a_first_report(people):
+    request = RequestFactory().get("/")
+    request.user = people.viewer
+
+    html = Template("{% load report_tags %}{% assessment_reports assessment %}").render(
+        Context({"assessment": people.assessment, "request": request})
+    )
+
+    assert (
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk}) in html
+    )
+    assert_no_inline_script_or_style(html)
