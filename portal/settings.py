@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "maturity",
     "assessments",
+    "assessments.api",
     "reports",
 ]
 
@@ -196,7 +197,13 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     )
 # A task is handed to another worker only after the visibility timeout, so it
 # must outlast the hard time limit or a slow render would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# Kombu looks for the messages of lost workers only every so often; these
+# make it look every 30 seconds once the visibility timeout has passed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    "unacked_restore_interval": 30,
+    "unacked_restore_throttle": 1,
+}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512_000, minimum=1
 )  # kilobytes
@@ -214,12 +221,66 @@ CACHES = {
     )
 }
 
+# The REST API under /api/v1/: personal tokens (knox) for scripts, the
+# session and its CSRF token for the browser. Token authentication comes
+# first so that a request without credentials gets 401, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The browsable API needs inline scripts, which the policy below forbids;
+    # /api/docs/ serves Swagger UI instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Multipart only where files are uploaded; see the evidence view.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "assessments.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "assessments.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "assessments.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": "10/hour"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Model Risk Governance Maturity Portal API",
+    "DESCRIPTION": (
+        "Assessments against the AI Model Risk Governance Capability Maturity "
+        "Model (人工智能模型风险治理能力成熟度模型): the catalogue, "
+        "organisations, assessments, answers, evidence, reviews and scores. "
+        "Authenticate with a personal API token: `Authorization: Token <token>`."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Separate request and response components, so read-only fields and
+    # uploads are described as they are sent and received.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Status",
+        "AnswerStatusEnum": "assessments.models.AnswerStatus",
+        "RoleEnum": "assessments.models.Role",
+        "EvidenceKindEnum": "assessments.models.EvidenceKind",
+        "FindingKindEnum": "assessments.models.FindingKind",
+        "RequirementPartKindEnum": ["item", "note"],
+    },
+    # Swagger UI from the sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Personal API tokens. Each token gets its own expiry, or none, when created.
+REST_KNOX = {
+    "TOKEN_TTL": None,
+    "TOKEN_PREFIX": "aimrg_",
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Knox's token model, named so that migrations pointing at it can resolve it.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model, not a secret)
 
 # Security headers. The policy allows no inline script anywhere; pages load
 # their scripts from the portal's own static files.
@@ -258,5 +319,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every step of a render at INFO, hundreds of lines a report.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

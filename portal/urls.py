@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import views
+from portal.api_urls import schema_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,5 +28,6 @@ urlpatterns = [
     path("", include("assessments.interchange.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include("portal.api_urls")),
+    path("api/", include(schema_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

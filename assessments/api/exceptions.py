@@ -1,0 +1,129 @@
+"""Errors of the API as JSON: a machine-readable code and a human message.
+
+Every error body reads ``{"code": ..., "message": ...}``; invalid input adds
+``errors``, a mapping of field name to messages, and some errors carry more
+(the current answer of a conflict, the problems that keep an assessment from
+being submitted). The services raise Django's exceptions; they are mapped
+here, so that a view need not catch them.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from assessments.services import AnswerConflict, SubmissionIncomplete
+
+
+class Conflict(exceptions.APIException):
+    """The object changed since the version the request was based on."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = gettext_lazy("The object was changed in the meantime.")
+
+    def __init__(self, detail=None, *, current=None):
+        super().__init__(detail)
+        self.current = current
+
+
+class UploadTooLarge(exceptions.APIException):
+    """The uploaded file passed the size limit of evidence files."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def _messages(detail) -> list[str]:
+    """Flatten DRF error details, however nested, into their messages."""
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _messages(value)]
+    return [str(detail)]
+
+
+def _first_code(codes) -> str:
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        return _first_code(codes[0]) if codes else "invalid"
+    return str(codes)
+
+
+def _from_django_validation(error: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        detail = {
+            (field if field != "__all__" else api_settings.NON_FIELD_ERRORS_KEY): [
+                exceptions.ErrorDetail(message, code=item.code or "invalid")
+                for item in items
+                for message in item.messages
+            ]
+            for field, items in error.error_dict.items()
+        }
+    else:
+        detail = [
+            exceptions.ErrorDetail(message, code=item.code or "invalid")
+            for item in error.error_list
+            for message in item.messages
+        ]
+    return exceptions.ValidationError(detail)
+
+
+def _summary(detail) -> str:
+    """Return the messages of ``detail`` in one line, each after its field."""
+    if not isinstance(detail, dict):
+        return " ".join(_messages(detail))
+    return " ".join(
+        " ".join(_messages(value))
+        if field == api_settings.NON_FIELD_ERRORS_KEY
+        else f"{field}: {' '.join(_messages(value))}"
+        for field, value in detail.items()
+    )
+
+
+def _body(exc: exceptions.APIException) -> dict:
+    body = {
+        "code": _first_code(exc.get_codes()),
+        "message": _summary(exc.detail) or _("Check the values sent and try again."),
+    }
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        body["errors"] = {
+            field: _messages(value) for field, value in exc.detail.items()
+        }
+    return body
+
+
+def exception_handler(exc, context):
+    """Turn an exception raised under the API into an error response."""
+    extra = {}
+    if isinstance(exc, AnswerConflict):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, SubmissionIncomplete):
+        extra["problems"] = [
+            {"requirement": p.code, "kind": p.kind, "message": p.message}
+            for p in exc.problems
+        ]
+        exc = exceptions.ValidationError(
+            exceptions.ErrorDetail(exc.messages[0], code="incomplete")
+        )
+    elif isinstance(exc, DjangoValidationError):
+        exc = _from_django_validation(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Nothing was found at this address."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(
+            str(exc) or _("Your role does not allow this action.")
+        )
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = {**_body(exc), **extra}
+    if isinstance(exc, Conflict) and exc.current is not None:
+        response.data["current"] = exc.current
+    return response

@@ -1,0 +1,52 @@
+"""The OpenAPI schema: every operation documents the errors it can answer.
+
+drf-spectacular describes success responses from the serializers; the error
+bodies come from one exception handler, so they are added here to every
+operation rather than declared view by view. A view names the statuses
+particular to one of its actions in ``error_statuses``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+
+from assessments.api.serializers.common import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    400: _("The input is invalid or the assessment's status does not allow it."),
+    401: _("No valid session or token was sent."),
+    403: _("Your role does not allow this action."),
+    404: _("Nothing visible to you is at this address."),
+    409: _("Someone else changed the object since the version you sent."),
+    413: _("The uploaded file is larger than the limit."),
+    429: _("Too many requests; wait before trying again."),
+}
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Add the error responses of the API's exception handler."""
+
+    def _error_statuses(self) -> set[int]:
+        statuses = {401, 403, 404}
+        if self.method in WRITE_METHODS:
+            statuses.add(400)
+        action = getattr(self.view, "action", None) or self.method.lower()
+        statuses.update(getattr(self.view, "error_statuses", {}).get(action, ()))
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status in sorted(self._error_statuses()):
+            responses.setdefault(
+                str(status),
+                self._get_response_for_code(
+                    OpenApiResponse(
+                        ErrorSerializer, description=str(ERROR_DESCRIPTIONS[status])
+                    ),
+                    str(status),
+                    direction=direction,
+                ),
+            )
+        return responses

@@ -1,0 +1,105 @@
+"""Fields and bodies shared by the serializers of the API.
+
+Every field that names a related object in a write is scoped to what the
+request may reach: a requirement of the assessment's framework, an evidence
+item of the assessment, an organisation of the caller. Anything else is
+refused as invalid input, never linked.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assessments.models import Evidence
+from maturity.models import Requirement
+
+
+class ProblemSerializer(serializers.Serializer):
+    requirement = serializers.CharField(help_text=_("Code of the requirement."))
+    kind = serializers.CharField(
+        help_text=_(
+            "unanswered, no_evidence, unconfirmed_evidence or no_justification."
+        )
+    )
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response."""
+
+    code = serializers.CharField(
+        help_text=_("Machine-readable reason, such as not_found or conflict.")
+    )
+    message = serializers.CharField(help_text=_("What went wrong and what to do."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Messages by field name, for invalid input."),
+    )
+    problems = ProblemSerializer(
+        many=True,
+        required=False,
+        help_text=_("What keeps the assessment from being submitted."),
+    )
+    current = serializers.DictField(
+        required=False,
+        help_text=_("The object as it is stored now, on a conflict."),
+    )
+
+
+class UsernameField(serializers.CharField):
+    """A user, shown by username; empty when there is none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.get_username()
+
+
+def _assessment_of(field):
+    return field.context["assessment"]
+
+
+class RequirementField(serializers.SlugRelatedField):
+    """A requirement of the assessment's framework, by code."""
+
+    default_error_messages = {
+        "does_not_exist": _(
+            "No requirement “{value}” in the assessment's version of the "
+            "standard. Give a code such as STR-1.1."
+        ),
+        "invalid": _("Give the code of a requirement as text."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Requirement.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Requirement.objects.filter(
+            framework_id=_assessment_of(self).framework_id
+        )
+
+
+class EvidenceField(serializers.PrimaryKeyRelatedField):
+    """An evidence item of the assessment, by id."""
+
+    default_error_messages = {
+        "does_not_exist": _(
+            "No evidence item {pk_value} in this assessment. Choose an evidence "
+            "item of the same assessment."
+        ),
+        "incorrect_type": _("Give the id of an evidence item as a number."),
+    }
+
+    def __init__(self, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Evidence.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Evidence.objects.filter(assessment=_assessment_of(self))

@@ -1,0 +1,76 @@
+"""Organisations, their members and the auditors of their assessments."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assessments.api.serializers.common import UsernameField
+from assessments.models import AuditorGrant, Membership, Organisation, Role
+from assessments.permissions import role_in
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(
+        help_text=_("Your role in the organisation.")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "created_at", "role"]
+
+    def get_role(self, organisation) -> str:
+        return role_in(self.context["request"].user, organisation)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "email", "full_name", "role", "created_at"]
+        read_only_fields = ["id", "role", "created_at"]
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=254,
+        help_text=_("Username or e-mail address of an existing account."),
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class AuditorGrantSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    granted_by = UsernameField()
+    revoked_by = UsernameField()
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AuditorGrant
+        fields = [
+            "id",
+            "username",
+            "granted_by",
+            "granted_at",
+            "expires_on",
+            "revoked_at",
+            "revoked_by",
+            "is_active",
+        ]
+
+
+class AuditorGrantCreateSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=254,
+        help_text=_("Username or e-mail address of the auditor's account."),
+    )
+    expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("Last day of access; open-ended when left out."),
+    )

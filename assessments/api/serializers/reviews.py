@@ -1,0 +1,104 @@
+"""The auditor's review: verdicts on answers, comments and findings."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assessments.api.serializers.common import (
+    EvidenceField,
+    RequirementField,
+    UsernameField,
+)
+from assessments.models import Comment, Finding, FindingKind, Review, Severity, Verdict
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    requirement = serializers.CharField(
+        source="answer.requirement.code", read_only=True
+    )
+    reviewer = UsernameField()
+    is_current = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Whether the verdict was given on the answer as it stands."),
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "requirement",
+            "verdict",
+            "comment",
+            "answer_version",
+            "is_current",
+            "reviewer",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    requirement = RequirementField(help_text=_("Code of the answered requirement."))
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Needed for a rejection (why) or a request (the question)."),
+    )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    requirement = serializers.SerializerMethodField()
+    author = UsernameField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "requirement", "evidence", "author", "text", "created_at"]
+
+    def get_requirement(self, comment) -> str | None:
+        return comment.answer.requirement.code if comment.answer_id else None
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    requirement = RequirementField(
+        required=False,
+        allow_null=True,
+        help_text=_("Code of the requirement whose answer the comment is about."),
+    )
+    evidence = EvidenceField(
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the evidence item the comment is about."),
+    )
+    text = serializers.CharField()
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    created_by = UsernameField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "requirement",
+            "kind",
+            "severity",
+            "title",
+            "description",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class FindingWriteSerializer(serializers.Serializer):
+    requirement = RequirementField(
+        required=False,
+        allow_null=True,
+        help_text=_("Code of the requirement; empty for the assessment as a whole."),
+    )
+    kind = serializers.ChoiceField(choices=FindingKind.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)

@@ -1,0 +1,1 @@
+"""Views of the API, one module per part of the domain; each stays thin."""

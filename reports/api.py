@@ -1,0 +1,136 @@
+"""PDF reports in the REST API: ask for one, follow it, download it.
+
+Asking returns the report that stands for the assessment as it is now, or
+queues a new rendering; the client then reads the report until it is done
+or failed, and downloads the file. Rendering happens in a Celery worker.
+"""
+
+import logging
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from assessments.api.renderers import PassthroughRenderer
+from assessments.api.serializers.common import UsernameField
+from assessments.api.views.common import AssessmentChildViewSet
+from reports import selectors, services, storage
+from reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    requested_by = UsernameField()
+    pending = serializers.BooleanField(
+        source="is_pending",
+        read_only=True,
+        help_text=_("Queued or rendering: read the report again later."),
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text=_("Where to fetch the PDF once it is done; null before.")
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "number",
+            "status",
+            "pending",
+            "error",
+            "final",
+            "page_count",
+            "size",
+            "sha256",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, report) -> str | None:
+        if not report.is_done:
+            return None
+        return reverse(
+            "api:report-download",
+            kwargs={"assessment_pk": report.assessment_id, "pk": report.pk},
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List the reports of an assessment")),
+    retrieve=extend_schema(summary=_("Read how a report stands")),
+    create=extend_schema(
+        summary=_("Ask for a report of the assessment as it stands now"),
+        description=_(
+            "Returns the report already standing for the assessment's current "
+            "state, or queues a new rendering."
+        ),
+        request=None,
+        responses={202: ReportSerializer},
+    ),
+)
+class ReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, AssessmentChildViewSet
+):
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Report.objects.none()
+        return Report.objects.filter(assessment=self.assessment).select_related(
+            "requested_by"
+        )
+
+    def create(self, request, *args, **kwargs):
+        report = services.report_request(assessment=self.assessment, actor=request.user)
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary=_("Ask again after a failed rendering"),
+        request=None,
+        responses={202: ReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, *args, **kwargs):
+        report = services.report_retry(report=self.get_object(), actor=request.user)
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary=_("Download the PDF of a finished report"),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, PassthroughRenderer],
+    )
+    def download(self, request, *args, **kwargs):
+        report = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if not report.is_done:
+            raise Http404
+
+        try:
+            handle = storage.stored_path(report.file_path).open("rb")
+        except (OSError, ValueError):
+            logger.warning("Stored file of report %s is missing", report.pk)
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=selectors.download_filename(report, self.assessment),
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

@@ -1,0 +1,216 @@
+"""Assessments through the API: creating, editing, status changes, scores."""
+
+import pytest
+
+from assessments.models import Assessment, AssessmentTarget, Status, StatusChange
+from tests.assessments.assessment_factories import answer, answer_all
+
+NEW = {
+    "organisation": "org-a",
+    "title": "2026 年度评估",
+    "scope": "All production models.",
+    "period_start": "2026-01-01",
+    "period_end": "2026-12-31",
+}
+
+
+def _url(people, path=""):
+    return f"/api/v1/assessments/{people.assessment.pk}/{path}"
+
+
+def test_it_creates_a_draft_with_targets(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {**NEW, "framework": people.assessment.framework_id, "targets": {"STR": 4}},
+        format="json",
+    )
+
+    body = response.json()
+    assert response.status_code == 201
+    assert (body["status"], body["organisation"], body["created_by"]) == (
+        "draft",
+        "org-a",
+        people.assessor.username,
+    )
+    assert body["targets"] == {"STR": 4, "LC": 3}
+    assert "assessment.edit" in body["allowed_actions"]
+    assert Assessment.objects.get(pk=body["id"]).title == "2026 年度评估"
+
+
+def test_it_refuses_an_organisation_of_another_tenant(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {**NEW, "organisation": "org-b", "framework": people.assessment.framework_id},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["organisation"]
+    assert "not a member" in response.json()["message"]
+    assert not Assessment.objects.filter(organisation=people.org_b, title=NEW["title"])
+
+
+def test_it_refuses_unknown_module_codes_in_targets(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {
+            **NEW,
+            "framework": people.assessment.framework_id,
+            "targets": {"GOV": 2},
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert "GOV" in response.json()["message"]
+
+
+def test_it_refuses_a_period_that_ends_before_it_starts(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {
+            **NEW,
+            "framework": people.assessment.framework_id,
+            "period_end": "2025-06-30",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["period_end"]
+
+
+def test_it_changes_only_the_fields_sent(people, api):
+    response = api(people.assessor).patch(
+        _url(people), {"title": "Renamed", "targets": {"LC": 5}}, format="json"
+    )
+
+    assert response.status_code == 200
+    assessment = Assessment.objects.get(pk=people.assessment.pk)
+    assert (assessment.title, assessment.scope) == ("Renamed", people.assessment.scope)
+    assert dict(
+        AssessmentTarget.objects.filter(assessment=assessment).values_list(
+            "module__code", "level"
+        )
+    ) == {"STR": 3, "LC": 5}
+
+
+def test_it_lists_the_status_changes_the_caller_may_make(people, api):
+    response = api(people.auditor).get(_url(people, "transitions/"))
+
+    allowed = {row["name"]: row["allowed"] for row in response.json()["results"]}
+    assert allowed == {
+        "submit": False,
+        "start_review": False,
+        "return": False,
+        "finalise": False,
+    }
+
+
+def test_it_says_what_keeps_a_draft_from_being_submitted(people, api):
+    answer(people.assessment, "STR-1.1", evidence=False)
+
+    response = api(people.assessor).post(_url(people, "transitions/submit/"))
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "incomplete"
+    problems = {row["requirement"]: row["kind"] for row in body["problems"]}
+    assert problems["STR-1.1"] == "no_evidence"
+    assert problems["STR-1.2"] == "unanswered"
+    assert len(problems) == 20
+
+
+def test_it_walks_an_assessment_through_review(people, api):
+    answer_all(people.assessment)
+    assessor, auditor = api(people.assessor), api(people.auditor)
+
+    steps = [
+        assessor.post(_url(people, "transitions/submit/")),
+        auditor.post(_url(people, "transitions/start_review/")),
+        auditor.post(
+            _url(people, "transitions/return/"), {"reason": "Sign the minutes"}
+        ),
+    ]
+
+    assert [step.status_code for step in steps] == [200, 200, 200]
+    assert steps[-1].json()["status"] == Status.RETURNED
+    change = StatusChange.objects.filter(assessment=people.assessment).last()
+    assert (change.to_status, change.reason, change.actor) == (
+        Status.RETURNED,
+        "Sign the minutes",
+        people.auditor,
+    )
+    history = assessor.get(_url(people, "status-changes/")).json()
+    assert [row["to_status"] for row in history["results"]] == [
+        "submitted",
+        "in_review",
+        "returned",
+    ]
+
+
+def test_returning_needs_a_reason(people, api):
+    people.assessment.status = Status.IN_REVIEW
+    people.assessment.save()
+
+    response = api(people.auditor).post(_url(people, "transitions/return/"))
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["reason"]
+    assert Assessment.objects.get(pk=people.assessment.pk).status == Status.IN_REVIEW
+
+
+def test_it_refuses_a_status_change_the_status_does_not_allow(people, api):
+    response = api(people.auditor).post(
+        _url(people, "transitions/finalise/"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "illegal"
+
+
+def test_it_answers_404_for_an_unknown_status_change(people, api):
+    response = api(people.assessor).post(_url(people, "transitions/approve/"))
+
+    assert response.status_code == 404
+
+
+def test_it_starts_a_new_draft_from_an_assessment(people, api):
+    answer(people.assessment, "STR-1.1")
+
+    response = api(people.assessor).post(
+        _url(people, "start-from/"),
+        {"title": "Next", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    successor = Assessment.objects.get(pk=response.json()["id"])
+    assert successor.previous == people.assessment
+    assert response.json()["previous"] == people.assessment.pk
+    assert successor.answers.get().requirement.code == "STR-1.1"
+
+
+def test_it_scores_self_assessed_and_verified_answers_with_gaps(people, api):
+    for code in ("STR-1.1", "STR-1.2", "STR-2.1"):
+        answer(people.assessment, code)
+
+    response = api(people.viewer).get(_url(people, "score/"))
+
+    body = response.json()
+    assert response.status_code == 200
+    strategy = body["self_assessed"]["modules"]["STR"]
+    assert (strategy["level"], strategy["target"]) == (1, 3)
+    assert strategy["gaps"] == {"2": ["STR-2.2"], "3": ["STR-3.1", "STR-3.2"]}
+    assert body["verified"]["modules"]["STR"]["level"] == 0
+    assert set(body["self_assessed"]["modules"]["LC"]["stages"]) == {"LC-S1", "LC-S2"}
+    assert body["self_assessed"]["organisation"]["level"] == 0
+
+
+@pytest.mark.parametrize(("status", "count"), [("draft", 2), ("finalised", 0)])
+def test_it_filters_the_list_by_status(people, api, status, count):
+    response = api(people.admin).get("/api/v1/assessments/", {"status": status})
+
+    assert response.json()["count"] == count

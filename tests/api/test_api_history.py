@@ -1,0 +1,51 @@
+"""The audit trail through the API: who changed what, and when."""
+
+from assessments import services
+from tests.assessments.assessment_factories import UserFactory, requirement
+
+
+def test_it_lists_the_changes_of_an_assessment_newest_first(people, api):
+    services.answer_save(
+        assessment=people.assessment,
+        requirement=requirement(people.assessment, "STR-1.1"),
+        status="partial",
+        justification="Draft policy",
+        base_version=0,
+        actor=people.assessor,
+    )
+
+    response = api(people.auditor).get(
+        f"/api/v1/assessments/{people.assessment.pk}/history/",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    latest = body["results"][0]
+    assert (latest["kind"], latest["action"], latest["who"]) == (
+        "answer",
+        "+",
+        people.assessor.username,
+    )
+    assert "STR-1.1" in latest["subject"]
+    assert {"label": "justification", "old": None, "new": "Draft policy"} in [
+        {**field, "label": field["label"].lower()} for field in latest["fields"]
+    ]
+    assert body["count"] >= 1
+
+
+def test_it_lists_the_membership_changes_of_an_organisation(people, api):
+    UserFactory(username="newcomer")
+    services.membership_add(
+        organisation=people.org_a,
+        identifier="newcomer",
+        role="viewer",
+        actor=people.admin,
+    )
+
+    response = api(people.admin).get("/api/v1/organisations/org-a/history/")
+
+    latest = response.json()["results"][0]
+    assert response.status_code == 200
+    assert (latest["kind"], latest["who"]) == ("membership", people.admin.username)
+    assert "newcomer" in latest["subject"]

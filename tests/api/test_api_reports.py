@@ -1,0 +1,71 @@
+"""PDF reports through the API: asking, following, downloading."""
+
+from reports import storage
+from reports.models import Report, ReportStatus
+from tests.assessments.assessment_factories import PDF_BYTES
+
+
+def _url(people, path=""):
+    return f"/api/v1/assessments/{people.assessment.pk}/reports/{path}"
+
+
+def test_asking_queues_one_report_for_the_current_state(people, api):
+    client = api(people.viewer)
+
+    first = client.post(_url(people))
+    second = client.post(_url(people))
+
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert first.json()["id"] == second.json()["id"]
+    assert (first.json()["status"], first.json()["pending"]) == ("queued", True)
+    assert first.json()["download_url"] is None
+    report = Report.objects.get()
+    assert report.requested_by == people.viewer
+
+
+def test_a_finished_report_is_downloaded_as_an_attachment(people, api):
+    stored = storage.store_pdf(PDF_BYTES, assessment_id=people.assessment.pk)
+    report = Report.objects.create(
+        assessment=people.assessment,
+        revision="r1",
+        status=ReportStatus.DONE,
+        requested_by=people.admin,
+        file_path=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+    client = api(people.auditor)
+
+    state = client.get(_url(people, f"{report.pk}/")).json()
+    response = client.get(state["download_url"])
+
+    assert state["status"] == "done"
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_report_not_yet_done_cannot_be_downloaded(people, api):
+    report = Report.objects.create(
+        assessment=people.assessment, revision="r1", requested_by=people.admin
+    )
+
+    response = api(people.viewer).get(_url(people, f"{report.pk}/download/"))
+
+    assert response.status_code == 404
+
+
+def test_reports_of_hidden_assessments_are_not_found(people, api):
+    report = Report.objects.create(
+        assessment=people.assessment, revision="r1", requested_by=people.admin
+    )
+
+    responses = [
+        api(people.outsider).post(_url(people)),
+        api(people.expired).get(_url(people, f"{report.pk}/")),
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404]
+    assert Report.objects.count() == 1

@@ -1,0 +1,106 @@
+"""The OpenAPI schema and the Swagger UI page, under the site's script policy."""
+
+import re
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from drf_spectacular.validation import validate_schema
+
+
+@pytest.fixture
+def schema(people, api):
+    response = api(people.viewer).get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    validate_schema(schema)
+
+    assert schema["openapi"].startswith("3.")
+    assert all(path.startswith("/api/v1/") for path in schema["paths"])
+    assert set(schema["components"]["securitySchemes"]) == {
+        "knoxApiToken",
+        "cookieAuth",
+    }
+
+
+def test_every_operation_documents_its_errors(schema):
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+    assert len(operations) > 40
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        assert {"401", "403", "404"} <= set(responses), (path, method)
+        if method in {"post", "put", "patch", "delete"}:
+            assert "400" in responses, (path, method)
+        error = responses["404"]["content"]["application/json"]["schema"]
+        assert error == {"$ref": "#/components/schemas/Error"}
+
+
+def test_the_answer_update_documents_the_conflict(schema):
+    put = schema["paths"]["/api/v1/assessments/{assessment_pk}/answers/{code}/"]["put"]
+
+    assert "409" in put["responses"]
+    body = schema["components"]["schemas"]["AnswerUpdateRequest"]
+    assert set(body["required"]) == {"status", "version"}
+
+
+def test_schemathesis_loads_the_schema(schema):
+    loaded = schemathesis.openapi.from_dict(schema)
+
+    labels = {result.ok().label for result in loaded.get_all_operations()}
+    assert "POST /api/v1/assessments/{assessment_pk}/evidence/" in labels
+
+
+def test_the_schema_needs_a_login(api):
+    assert api().get("/api/schema/").status_code == 401
+
+
+def test_the_docs_page_runs_no_inline_script(people, api):
+    client = api(people.viewer)
+
+    page = client.get("/api/docs/")
+
+    html = page.content.decode()
+    policy = page["Content-Security-Policy"]
+    assert page.status_code == 200
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert len(scripts) == 3
+    assert all(
+        'src="' in attributes and not body.strip() for attributes, body in scripts
+    )
+    assert "<style" not in html
+    assert " style=" not in html
+
+
+def test_the_docs_load_their_files_from_the_portal(people, api):
+    client = api(people.viewer)
+    html = client.get("/api/docs/").content.decode()
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    static = [source for source in sources if source.startswith("/static/")]
+    start = client.get(next(s for s in sources if s.startswith("/api/docs/")))
+
+    assert all(source.startswith("/") for source in sources)
+    assert len(static) == 4
+    for source in static:
+        assert finders.find(source.removeprefix("/static/")), source
+    assert start.status_code == 200
+    assert start["Content-Type"] == "application/javascript"
+    assert "SwaggerUIBundle(" in start.content.decode()
+    assert "/api/schema/" in start.content.decode()
+
+
+def test_the_docs_send_signed_out_visitors_to_log_in(api):
+    response = api().get("/api/docs/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/api/docs/")
