@@ -10,16 +10,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # WeasyPrint needs Pango and HarfBuzz's subsetter, the PDF reports a CJK font,
 # evidence checks libmagic. The tests also drive Chromium, read PDFs with
-# poppler and check the compose file with docker-compose.
+# poppler, check the compose file with docker-compose and the translation
+# catalogue with gettext.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	libmagic1 fonts-noto-cjk
-TEST_PACKAGES := poppler-utils chromium docker-compose
+TEST_PACKAGES := poppler-utils chromium docker-compose gettext
 
 .PHONY: run test install system-packages lint format messages
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_framework
+	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import demo
 from assessments.demo.content import load_content
 
-
 # Loggers that note each of the load's thousand-odd writes and rendered PDFs.
 CHATTY_LOGGERS = ("assessments", "reports", "weasyprint", "fontTools")
 
@@ -61,10 +60,11 @@ class Command(BaseCommand):
             f"  {result.previous.title}: {result.previous.get_status_display()}",
             f"  {result.current.title}: {result.current.get_status_display()}",
             "",
-            "Levels          2025 self  2025 verified  2026 self  2026 verified",
+            "Levels      2025 self  2025 verified  2026 self  2026 verified",
         ]
         for row in demo.level_table(result):
             label = f"  {row.code}" if row.is_stage else row.code
+            name = f"  {row.name}" if row.is_stage else row.name
             levels = [
                 row.levels[2025, "self"],
                 row.levels[2025, "verified"],
@@ -72,11 +72,14 @@ class Command(BaseCommand):
                 row.levels[2026, "verified"],
             ]
             lines.append(
-                f"{label:<16}{levels[0]:>9}{levels[1]:>15}{levels[2]:>11}"
-                f"{levels[3]:>15}"
+                f"{label:<12}{levels[0]:>9}{levels[1]:>15}{levels[2]:>11}"
+                f"{levels[3]:>15}   {name}"
             )
         lines += ["", f"Accounts (password {content.password}):"]
         for person in content.people:
-            role = person.role or "auditor (not a member)"
-            lines.append(f"  {person.username:<10} {person.name}  {role}  {person.job}")
+            role = person.role or "auditor"
+            lines.append(
+                f"  {person.username:<10} {role:<9} {person.name}  {person.job}"
+            )
+            lines.append(f"  {'':<10} {'':<9} {person.can}")
         return "\n".join(lines)
