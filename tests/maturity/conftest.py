@@ -13,6 +13,7 @@ def user(db, django_user_model):
 
 @pytest.fixture
 def client(client, user):
-    """Return a test client logged in as an ordinary user."""
+    """Return a test client logged in as an ordinary user, asking for English."""
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
