@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from maturity.models import Requirement
 from reports import charts, vocabulary
 from reports.pdf import RenderedPDF, render_document
 from reports.selectors import ReportContext
@@ -93,3 +94,59 @@ def render_report(context: ReportContext, *, number: str = "") -> RenderedPDF:
         subject=f"{assessment.framework.title} {assessment.framework.version}",
         keywords=[assessment.framework.code, "成熟度评估", "maturity assessment"],
     )
+
+
+PLAIN_BLOCKS_TEMPLATE = "reports/plain_blocks.html"
+
+
+def plain_blocks_html(framework, context: ReportContext | None = None) -> str:
+    """Return the requirement texts of ``framework`` as plain blocks.
+
+    Same font and stylesheet as the report, none of its structure: the
+    yardstick the benchmark measures the full report's render against. With
+    the ``context`` of a report, each block also carries the texts the report
+    prints for that requirement's answer: status, justification, evidence
+    numbers and the auditor's comment.
+    """
+    answers = _answer_texts(context) if context else {}
+    requirements = [
+        {
+            "code": requirement.code,
+            "text": requirement.text,
+            "notes": [part["text"] for part in requirement.parts]
+            + answers.get(requirement.code, []),
+        }
+        for requirement in Requirement.objects.filter(framework=framework).order_by(
+            "sequence"
+        )
+    ]
+    return render_to_string(
+        PLAIN_BLOCKS_TEMPLATE,
+        {"title": framework.title, "requirements": requirements},
+    )
+
+
+def _answer_texts(context: ReportContext) -> dict[str, list[str]]:
+    """Map each requirement code to the answer texts its report block shows."""
+    texts = {}
+    for module in context.modules:
+        for area in module.stages or [module]:
+            for group in area.level_groups:
+                for entry in group.requirements:
+                    lines = [
+                        " ".join(
+                            [entry.status_label.zh, entry.review_label.zh]
+                            + [entry.justification]
+                            + [ref.number for ref in entry.evidence]
+                            + entry.findings
+                        )
+                    ]
+                    if entry.review and entry.review.comment:
+                        lines.append(entry.review.comment)
+                    texts[entry.code] = lines
+    return texts
+
+
+def render_plain_blocks(framework, context: ReportContext | None = None) -> RenderedPDF:
+    """Render :func:`plain_blocks_html` the way reports are rendered."""
+    return render_document(plain_blocks_html(framework, context), title=framework.title)

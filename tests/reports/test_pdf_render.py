@@ -65,13 +65,13 @@ def test_it_renders_three_hundred_requirements_over_many_pages():
         {
             "code": f"LC-{n}",
             "text": SENTENCES[n % len(SENTENCES)],
-            "note": "已提供记录。",
+            "notes": ["已提供记录。"],
         }
         for n in range(300)
     ]
     html = render_to_string(
-        "reports/_sample.html",
-        {"title": "成熟度评估报告", "charts": [], "requirements": requirements},
+        "reports/plain_blocks.html",
+        {"title": "成熟度评估报告", "requirements": requirements},
     )
 
     pdf = render_pdf(html, title="成熟度评估报告")

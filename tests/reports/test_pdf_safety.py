@@ -56,17 +56,16 @@ def secret_file(tmp_path):
 
 
 def sample_html(note) -> str:
-    """Render the sample report template with ``note`` as a user's answer."""
+    """Render the plain-blocks template with ``note`` as a user's text."""
     return render_to_string(
-        "reports/_sample.html",
+        "reports/plain_blocks.html",
         {
             "title": "成熟度评估报告",
-            "charts": [],
             "requirements": [
                 {
                     "code": "STR-1.1",
                     "text": "应具备基本的管理活动。",
-                    "note": note,
+                    "notes": [note],
                 }
             ],
         },
