@@ -31,6 +31,7 @@ class Action(StrEnum):
     # On an organisation.
     VIEW_ORGANISATION = "organisation.view"
     CREATE_ASSESSMENT = "assessment.create"
+    IMPORT_ASSESSMENT = "assessment.import"
     MANAGE_MEMBERS = "members.manage"
     # On an organisation (its memberships) and on an assessment.
     VIEW_HISTORY = "history.view"
@@ -51,6 +52,8 @@ class Action(StrEnum):
 _ORGANISATION_ACTIONS = {
     Action.VIEW_ORGANISATION: {Role.ADMIN, Role.ASSESSOR, Role.VIEWER},
     Action.CREATE_ASSESSMENT: {Role.ADMIN, Role.ASSESSOR},
+    # An import brings in another organisation's answers, reviews and files.
+    Action.IMPORT_ASSESSMENT: {Role.ADMIN},
     Action.MANAGE_MEMBERS: {Role.ADMIN},
     Action.VIEW_HISTORY: {Role.ADMIN},
 }

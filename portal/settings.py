@@ -175,6 +175,10 @@ STORAGES = {
 # only ever sent by views that check access.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(DATA_DIR / "private")))
 EVIDENCE_MAX_UPLOAD_SIZE = env_size("EVIDENCE_MAX_UPLOAD_SIZE", 25 * 1024**2)
+# An assessment archive carries every evidence file of the assessment at once.
+INTERCHANGE_MAX_ARCHIVE_SIZE = env_size(
+    "INTERCHANGE_MAX_ARCHIVE_SIZE", 20 * EVIDENCE_MAX_UPLOAD_SIZE
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_size("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -31,8 +31,7 @@ MAX_MEMBERS = 10_000
 
 def max_archive_size() -> int:
     """Return the largest archive accepted for import, in bytes."""
-    default = 20 * uploads.max_upload_size()
-    return getattr(settings, "INTERCHANGE_MAX_ARCHIVE_SIZE", default)
+    return settings.INTERCHANGE_MAX_ARCHIVE_SIZE
 
 
 def write_archive(assessment, out) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AnswerStatus, Status
+from assessments.selectors import person_name
 from assessments.services import AssessmentLocked
 from maturity.models import Requirement
 
@@ -130,9 +131,7 @@ def questionnaire_plan(assessment, rows) -> Plan:
                 current_status=status,
                 current_justification=justification,
                 current_version=version,
-                updated_by=answer.updated_by.get_username()
-                if answer and answer.updated_by
-                else "",
+                updated_by=person_name(answer.updated_by) if answer else "",
                 updated_at=answer.updated_at if answer else None,
                 text=texts.get(row.code, ""),
             )

@@ -35,9 +35,8 @@ from assessments.models import (
     EvidenceLink,
     Finding,
     Review,
-    Role,
 )
-from assessments.permissions import Action, require, role_in
+from assessments.permissions import Action, can, require
 from assessments.services.common import save_as
 from maturity.models import Requirement
 
@@ -61,8 +60,8 @@ class ImportResult:
 
 
 def require_importer(actor, organisation) -> None:
-    """Raise PermissionDenied unless ``actor`` administers ``organisation``."""
-    if role_in(actor, organisation) != Role.ADMIN:
+    """Raise PermissionDenied unless ``actor`` may import into ``organisation``."""
+    if not can(actor, Action.IMPORT_ASSESSMENT, organisation):
         raise PermissionDenied(
             _("Only administrators of the organisation may import assessments.")
         )

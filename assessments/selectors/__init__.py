@@ -38,6 +38,7 @@ from assessments.selectors.people import (
     grants_of,
     members_of,
     memberships_of,
+    person_name,
 )
 from assessments.selectors.questionnaire import (
     OBJECTIONS,
@@ -131,6 +132,7 @@ __all__ = [
     "module_rows",
     "organisation_history",
     "organisation_standing",
+    "person_name",
     "previous_candidates",
     "questionnaire_page",
     "questionnaire_url",

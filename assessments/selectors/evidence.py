@@ -17,14 +17,15 @@ def evidence_choices(assessment):
 def evidence_of(assessment):
     """Return the evidence items of ``assessment`` with the codes they support.
 
-    Each item carries ``comment_count``, the comments written about it.
+    Each item carries ``comment_count``, the comments written about it, and
+    the item and assessment it was carried over from.
     """
     links = EvidenceLink.objects.select_related("answer__requirement").order_by(
         "answer__requirement__sequence"
     )
     return list(
         Evidence.objects.filter(assessment=assessment)
-        .select_related("created_by")
+        .select_related("created_by", "carried_from__assessment")
         .annotate(comment_count=Count("comments"))
         .prefetch_related(Prefetch("links", queryset=links))
         .order_by("title", "pk")

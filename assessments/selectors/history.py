@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import CharField, F, Q, Value, Window
@@ -69,13 +70,19 @@ class Change:
     """One recorded change: who made it, when, to what, and which fields."""
 
     when: datetime
-    who: str
+    # The author of the change; None when the history does not know them.
+    user: AbstractBaseUser | None
     kind: str
     action: str
     subject: str
     url: str = ""
     reason: str = ""
     fields: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def who(self) -> str:
+        """Return the author's username, or an empty text when unknown."""
+        return self.user.get_username() if self.user is not None else ""
 
     @property
     def action_name(self) -> str:
@@ -324,7 +331,7 @@ def _change(track, record, before, names, assessment, areas) -> Change:
     action = record.history_type
     change = Change(
         when=record.history_date,
-        who=record.history_user.get_username() if record.history_user else "",
+        user=record.history_user,
         kind=track.kind,
         action=action,
         subject=_subject(track.kind, record, names),

@@ -4,6 +4,13 @@ from assessments.models import AuditorGrant, Membership
 from assessments.permissions import active_grants
 
 
+def person_name(user) -> str:
+    """Return the full name of ``user``, or the username when none is recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
 def memberships_of(user):
     """Return the user's memberships with their organisations, by name."""
     return list(

@@ -130,8 +130,9 @@ def assessment_start_from(
     The new assessment uses the latest installed version of the framework;
     answers move by requirement code. Evidence items are copied, their files
     linked rather than duplicated, and every carried link needs
-    reconfirmation before the answer counts as backed up. Nothing of a
-    review is carried.
+    reconfirmation before the answer counts as backed up. A copy keeps who
+    added the original and when; its history records ``actor`` carrying it.
+    Nothing of a review is carried.
     """
     require(actor, Action.START_FROM, previous)
     framework = Framework.objects.latest_version(previous.framework.code)
@@ -206,7 +207,8 @@ def assessment_start_from(
                     content_type=old.content_type,
                     sha256=old.sha256,
                     carried_from=old,
-                    created_by=actor,
+                    created_by_id=old.created_by_id,
+                    created_at=old.created_at,
                 ),
                 actor,
             )

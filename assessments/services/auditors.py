@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditorGrant, Membership
 from assessments.permissions import Action, active_grants, forget_access, require
-from assessments.services.common import find_user, save_as
+from assessments.services.common import (
+    find_user,
+    lock_assessment,
+    locked_error,
+    save_as,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +24,14 @@ logger = logging.getLogger(__name__)
 def auditor_grant(
     *, assessment, identifier: str, expires_on: date | None, actor
 ) -> AuditorGrant:
-    """Give the user named by ``identifier`` auditor access to ``assessment``."""
+    """Give the user named by ``identifier`` auditor access to ``assessment``.
+
+    A finalised assessment is read-only: nobody new may be let in to audit it.
+    """
     require(actor, Action.MANAGE_AUDITORS, assessment)
+    locked = lock_assessment(assessment)
+    if locked.is_finalised:
+        raise locked_error(locked)
     user = find_user(identifier)
     if user is None:
         raise ValidationError(

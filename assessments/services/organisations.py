@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Membership, Organisation, Role
 from assessments.permissions import Action, active_grants, forget_access, require
+from assessments.selectors import person_name
 from assessments.services.common import User, delete_as, find_user, save_as
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def _refuse_auditor_as_member(organisation, user) -> None:
                 "%(user)s audits an assessment of this organisation; revoke the "
                 "grant before adding them as a member."
             )
-            % {"user": user.get_username()}
+            % {"user": person_name(user)}
         )
 
 

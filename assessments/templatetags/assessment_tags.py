@@ -1,8 +1,8 @@
-"""Template helpers of the assessments pages: organisation switcher, figures, levels."""
+"""Template helpers of the portal's pages: switcher, people, figures, levels."""
 
 from django import template
 
-from assessments.selectors import memberships_of
+from assessments.selectors import memberships_of, person_name
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ def organisation_switcher(context, current=None):
     request = context["request"]
     memberships = memberships_of(request.user) if request.user.is_authenticated else []
     return {"memberships": memberships, "current": current, "request": request}
+
+
+@register.filter
+def person(user):
+    """Return how a person is shown: the full name, else the username."""
+    return person_name(user)
 
 
 @register.filter

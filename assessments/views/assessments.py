@@ -24,7 +24,7 @@ from assessments.permissions import (
     get_organisation,
     require,
 )
-from assessments.views.common import assessment_context
+from assessments.views.common import assessment_context, redirect_with_errors
 from maturity.models import Module
 
 
@@ -178,6 +178,8 @@ def _auditors_page(request, assessment, form=None, status=200):
         assessment,
         "auditors",
         grants=selectors.grants_of(assessment),
+        # A finalised assessment is read-only; its grants can only be revoked.
+        can_grant=not assessment.is_finalised,
         form=form or AuditorGrantForm(),
     )
     return render(request, "assessments/auditor_list.html", context, status=status)
@@ -198,13 +200,17 @@ def auditor_list(request, pk):
                 expires_on=form.cleaned_data["expires_on"],
                 actor=request.user,
             )
+        except services.AssessmentLocked as error:
+            return redirect_with_errors(
+                request, error, reverse("assessments:auditor-list", args=[pk])
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(
                 request,
                 _("%(user)s can now audit this assessment.")
-                % {"user": grant.user.get_username()},
+                % {"user": selectors.person_name(grant.user)},
             )
             return redirect("assessments:auditor-list", pk=assessment.pk)
     return _auditors_page(request, assessment, form, status=400)
@@ -221,6 +227,7 @@ def auditor_revoke(request, pk, grant):
     services.auditor_revoke(grant=grant, actor=request.user)
     messages.success(
         request,
-        _("The access of %(user)s was revoked.") % {"user": grant.user.get_username()},
+        _("The access of %(user)s was revoked.")
+        % {"user": selectors.person_name(grant.user)},
     )
     return redirect(reverse("assessments:auditor-list", kwargs={"pk": assessment.pk}))

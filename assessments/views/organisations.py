@@ -33,6 +33,7 @@ def organisation_detail(request, org):
         "can_view_history": can(request.user, Action.VIEW_HISTORY, organisation),
         "can_create": can(request.user, Action.CREATE_ASSESSMENT, organisation),
         "can_manage_members": can(request.user, Action.MANAGE_MEMBERS, organisation),
+        "can_import": can(request.user, Action.IMPORT_ASSESSMENT, organisation),
         "memberships": selectors.memberships_of(request.user),
     }
     return render(request, "assessments/organisation_detail.html", context)
@@ -111,7 +112,7 @@ def member_add(request, org):
             messages.success(
                 request,
                 _("%(user)s is now a member.")
-                % {"user": membership.user.get_username()},
+                % {"user": selectors.person_name(membership.user)},
             )
             return redirect("assessments:member-list", org=organisation.slug)
     return _members_page(request, organisation, add_form=form, status=400)
@@ -183,7 +184,7 @@ def member_remove(request, org, membership):
         return redirect_with_errors(request, error, back)
     messages.success(
         request,
-        _("%(user)s was removed.") % {"user": membership.user.get_username()},
+        _("%(user)s was removed.") % {"user": selectors.person_name(membership.user)},
     )
     if membership.user_id == request.user.pk:
         return redirect("home")

@@ -130,7 +130,7 @@ def _conflict_message(answer) -> str:
         "“%(status)s” with the justification “%(justification)s”. Check it and "
         "save again."
     ) % {
-        "user": answer.updated_by.get_username() if answer.updated_by else "?",
+        "user": selectors.person_name(answer.updated_by) or "?",
         "status": label,
         "justification": answer.justification or "—",
     }

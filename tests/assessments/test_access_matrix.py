@@ -8,10 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Status
+from assessments.interchange import json_io
+from assessments.models import Assessment, Status
+from assessments.permissions import Action, can
 from tests.assessments.assessment_factories import (
     EvidenceFactory,
     FindingFactory,
@@ -108,12 +111,18 @@ ORG_ADMIN_POST = {
 }
 
 
-def url(name, *args):
-    return lambda o: reverse(f"assessments:{name}", args=[a(o) for a in args])
+def url(name, *args, namespace="assessments"):
+    return lambda o: reverse(f"{namespace}:{name}", args=[a(o) for a in args])
 
 
 def pk(o):
     return o["pk"]
+
+
+def _assessment_file(o):
+    document = json_io.export_document(Assessment.objects.get(pk=o["pk"]))
+    content = json_io.dump(document)
+    return {"file": SimpleUploadedFile("assessment.json", content, "application/json")}
 
 
 CASES = [
@@ -338,6 +347,20 @@ CASES = [
         changes=True,
     ),
     Case(
+        "import page",
+        "get",
+        url("assessment-import", lambda o: "org-a", namespace="interchange"),
+        {**ADMIN_ONLY, "auditor": 404},
+    ),
+    Case(
+        "import",
+        "post",
+        url("assessment-import", lambda o: "org-a", namespace="interchange"),
+        ORG_ADMIN_POST,
+        data=_assessment_file,
+        changes=True,
+    ),
+    Case(
         "new assessment",
         "post",
         url("assessment-create", lambda o: "org-a"),
@@ -372,6 +395,15 @@ def test_it_decides_access(people, login, case, persona):
         assert fingerprint() == before
     elif case.changes:
         assert fingerprint() != before
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_administrators_may_import_into_their_organisation(people, persona):
+    user = getattr(people, persona)
+
+    allowed = can(user, Action.IMPORT_ASSESSMENT, people.org_a)
+
+    assert allowed is (persona == "admin")
 
 
 @pytest.mark.parametrize("persona", ["auditor", "outsider", "viewer"])

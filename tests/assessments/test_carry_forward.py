@@ -3,6 +3,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Answer, Assessment, Evidence, EvidenceLink, Status
@@ -33,14 +34,14 @@ def _finalised(people):
     return previous, document
 
 
-def _start(people, previous):
+def _start(people, previous, actor=None):
     return services.assessment_start_from(
         previous=previous,
         title="2026 年度评估",
         scope="同上",
         period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 12, 31),
-        actor=people.assessor,
+        actor=actor or people.assessor,
     )
 
 
@@ -97,6 +98,44 @@ def test_it_carries_evidence_to_be_reconfirmed(people, private_storage):
     assert not EvidenceLink.objects.filter(
         answer__assessment=previous, needs_reconfirmation=True
     ).exists()
+
+
+def test_a_carried_copy_keeps_who_added_the_original_and_when(people):
+    previous, document = _finalised(people)
+    uploaded_at = timezone.make_aware(datetime.datetime(2025, 3, 14, 9, 30))
+    Evidence.objects.filter(pk=document.pk).update(created_at=uploaded_at)
+
+    successor = _start(people, previous, actor=people.admin)
+
+    copy = successor.evidence.get(carried_from=document)
+    assert (copy.created_by, copy.created_at) == (people.assessor, uploaded_at)
+    assert copy.history.get().history_user == people.admin
+
+
+def test_the_evidence_list_says_where_a_copy_was_carried_from(people, login):
+    people.assessor.first_name = "林晓雯"
+    people.assessor.save(update_fields=["first_name"])
+    previous, document = _finalised(people)
+    uploaded_at = timezone.make_aware(datetime.datetime(2025, 3, 14, 9, 30))
+    Evidence.objects.filter(pk=document.pk).update(created_at=uploaded_at)
+    successor = _start(people, previous, actor=people.admin)
+    copy = successor.evidence.get(carried_from=document)
+
+    body = (
+        login(people.viewer)
+        .get(
+            reverse("assessments:evidence-list", args=[successor.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+
+    row = body.split(f'id="evidence-{copy.pk}"')[1].split("</tr>")[0]
+    assert (
+        '<td class="evidence-added">林晓雯<br><span class="muted">2025-03-14</span>'
+        in row
+    )
+    assert "carried over from 2025 年度评估" in row
 
 
 def test_carried_evidence_counts_once_reconfirmed(people):

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import AuditorGrant, Membership, Role
+from assessments.models import AuditorGrant, Membership, Role, Status
 from assessments.permissions import assessments_visible_to
-from tests.assessments.assessment_factories import UserFactory
+from tests.assessments.assessment_factories import UserFactory, set_status
 
 User = get_user_model()
 
@@ -167,6 +167,65 @@ def test_access_ends_after_the_last_day(people, login):
     grant.save()
 
     assert client.get(url).status_code == 404
+
+
+def test_a_finalised_assessment_offers_no_grant_form(people, login):
+    set_status(people.assessment, Status.FINALISED)
+    client = login(people.admin)
+
+    response = client.get(
+        reverse("assessments:auditor-list", args=[people.assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="identifier"' not in body
+    assert "no further auditor can be granted access" in body
+    assert "Revoke" in body
+
+
+def test_it_refuses_a_grant_on_a_finalised_assessment(people, login):
+    UserFactory(username="audit-co")
+    set_status(people.assessment, Status.FINALISED)
+    url = reverse("assessments:auditor-list", args=[people.assessment.pk])
+    client = login(people.admin)
+
+    response = client.post(
+        url, {"identifier": "audit-co"}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+
+    assert response.redirect_chain == [(url, 302)]
+    assert "The assessment is finalised and can no longer be changed." in (
+        response.content.decode()
+    )
+    assert not AuditorGrant.objects.filter(user__username="audit-co").exists()
+
+
+def test_the_service_refuses_a_grant_on_a_finalised_assessment(people):
+    UserFactory(username="audit-co")
+    set_status(people.assessment, Status.FINALISED)
+
+    with pytest.raises(services.AssessmentLocked):
+        services.auditor_grant(
+            assessment=people.assessment,
+            identifier="audit-co",
+            expires_on=None,
+            actor=people.admin,
+        )
+    assert not AuditorGrant.objects.filter(user__username="audit-co").exists()
+
+
+def test_it_still_revokes_a_grant_of_a_finalised_assessment(people, login):
+    set_status(people.assessment, Status.FINALISED)
+    grant = people.auditor.auditor_grants.get()
+
+    login(people.admin).post(
+        reverse("assessments:auditor-revoke", args=[people.assessment.pk, grant.pk])
+    )
+
+    grant.refresh_from_db()
+    assert grant.revoked_by == people.admin
 
 
 def test_it_revokes_a_grant(people, login):

@@ -83,17 +83,15 @@ def test_the_overview_links_name_both_pages(filled):
     assert upload not in read_only
 
 
-def test_the_organisation_link_is_for_administrators(people):
+@pytest.mark.parametrize(
+    ("persona", "offered"), [("admin", True), ("assessor", False), ("viewer", False)]
+)
+def test_the_organisation_page_offers_the_import_to_whom_may_import(
+    people, login, persona, offered
+):
     url = reverse("interchange:assessment-import", args=[people.org_a.slug])
+    page = reverse("assessments:organisation-detail", args=[people.org_a.slug])
 
-    admin = render_to_string(
-        "interchange/_organisation_links.html",
-        {"organisation": people.org_a, "can_manage_members": True},
-    )
-    viewer = render_to_string(
-        "interchange/_organisation_links.html",
-        {"organisation": people.org_a, "can_manage_members": False},
-    )
+    body = login(getattr(people, persona)).get(page).content.decode()
 
-    assert url in admin
-    assert url not in viewer
+    assert (url in body) is offered

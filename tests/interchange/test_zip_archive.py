@@ -190,6 +190,24 @@ def test_the_import_page_takes_the_zip(filled, importer, login):
     assert Evidence.objects.filter(assessment=copy, kind="file").count() == 1
 
 
+def test_the_import_page_refuses_a_zip_over_the_archive_limit(
+    filled, importer, login, settings
+):
+    content = archive_of(filled.assessment)
+    settings.INTERCHANGE_MAX_ARCHIVE_SIZE = len(content) - 1
+    client = login(importer.admin)
+
+    response = client.post(
+        reverse("interchange:assessment-import", args=["org-c"]),
+        {"file": SimpleUploadedFile("export.zip", content, "application/zip")},
+        **ENGLISH,
+    )
+
+    assert response.status_code == 400
+    assert "The file is larger than" in response.content.decode()
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
 def test_the_zip_download_is_the_archive(filled, login, people):
     client = login(people.viewer)
 

@@ -80,6 +80,49 @@ def _manage(args, tmp_path, **env):
     )
 
 
+def _setting(name, tmp_path, **env):
+    return _manage(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            f"from django.conf import settings; print(settings.{name})",
+        ],
+        tmp_path,
+        **env,
+    )
+
+
+def test_it_reads_the_largest_archive_from_the_environment(tmp_path):
+    given = _setting(
+        "INTERCHANGE_MAX_ARCHIVE_SIZE", tmp_path, INTERCHANGE_MAX_ARCHIVE_SIZE="64M"
+    )
+    default = _setting(
+        "INTERCHANGE_MAX_ARCHIVE_SIZE", tmp_path, EVIDENCE_MAX_UPLOAD_SIZE="10M"
+    )
+    wrong = _setting(
+        "INTERCHANGE_MAX_ARCHIVE_SIZE", tmp_path, INTERCHANGE_MAX_ARCHIVE_SIZE="lots"
+    )
+
+    assert given.stdout.strip() == str(64 * 1024**2), given.stderr
+    assert default.stdout.strip() == str(20 * 10 * 1024**2), default.stderr
+    assert wrong.returncode != 0
+    assert "INTERCHANGE_MAX_ARCHIVE_SIZE='lots' is not a size" in wrong.stderr
+
+
+def test_the_example_environment_documents_the_archive_limit():
+    example = (ROOT / ".env.example").read_text()
+    values = dict(
+        line.split("=", 1)
+        for line in example.splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+
+    assert env_size("X", 1, environ={"X": values["INTERCHANGE_MAX_ARCHIVE_SIZE"]}) == (
+        20 * env_size("X", 1, environ={"X": values["EVIDENCE_MAX_UPLOAD_SIZE"]})
+    )
+
+
 def test_it_stops_at_start_up_on_a_bad_value(tmp_path):
     result = _manage(["check"], tmp_path, DEBUG="sometimes")
 
