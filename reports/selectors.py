@@ -72,6 +72,21 @@ def is_abandoned(report: Report) -> bool:
     )
 
 
+def is_stalled(report: Report) -> bool:
+    """Return whether ``report`` has waited in the queue longer than a claim lives.
+
+    Workers take a queued report well within that time; a longer wait means
+    its message was lost (the broker restarted without keeping its data, or
+    was unreachable when the request committed) or no worker is running.
+    Asking for the report again sends its message again; the task is
+    idempotent, so a message that was only slow does no harm.
+    """
+    return (
+        report.status == ReportStatus.QUEUED
+        and report.requested_at < timezone.now() - claim_expiry()
+    )
+
+
 def reports_of(assessment) -> list[Report]:
     """Return every report of ``assessment``, newest first."""
     return list(
@@ -140,6 +155,7 @@ def report_state(report: Report) -> dict:
         "status": report.status,
         "status_label": str(ReportStatus(report.status).label),
         "pending": phase == "pending",
+        "stalled": is_stalled(report),
         "error": report.error,
         "final": report.final,
         "page_count": report.page_count,

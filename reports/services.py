@@ -10,7 +10,9 @@ A claim records the database's clock in ``started_at`` and a random
 older than :func:`reports.selectors.claim_expiry` belongs to an attempt
 that is dead: a lost worker, or a render the hard limit cut short. A
 redelivered message may then claim the record again; a request for the
-same revision marks it failed and queues a new one. Only the attempt whose
+same revision marks it failed and queues a new one. A record left queued
+past that age lost its message, or waits for workers that are not running;
+a request for it sends the message again. Only the attempt whose
 token the record holds may mark it done or failed, so a late attempt
 cannot overwrite a newer one.
 """
@@ -81,6 +83,9 @@ def report_request(*, assessment, actor) -> Report:
         selectors.kept_report(assessment) if key.final else None
     ) or selectors.active_report(assessment, key.revision)
     if existing is not None and not _fail_if_abandoned(existing):
+        if selectors.is_stalled(existing):
+            logger.warning("Report %s: still queued, sending it again", existing.pk)
+            transaction.on_commit(lambda: _enqueue(existing.pk), robust=True)
         return existing
 
     try:
@@ -101,7 +106,9 @@ def report_request(*, assessment, actor) -> Report:
             raise
         return racing
 
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    # A broker that is down must not fail the request: the record stays
+    # queued, shows as stalled, and asking again sends the message again.
+    transaction.on_commit(lambda: _enqueue(report.pk), robust=True)
     logger.info(
         "Report %s of assessment %s requested by user %s",
         report.pk,

@@ -1,7 +1,7 @@
 // Report state that follows itself: each [data-report-state] block asks the
 // JSON status endpoint while the report is queued or rendering and updates
 // its fields, its badge and the parts shown in each phase (pending, done,
-// failed, abandoned). Loaded from the portal's own static files; the
+// failed, abandoned), and the offer to send a stalled request again. Loaded from the portal's own static files; the
 // Content-Security-Policy forbids inline scripts. Without this script the
 // status page refreshes itself (<noscript>).
 (function () {
@@ -23,6 +23,9 @@
     });
     root.querySelectorAll("[data-report-when]").forEach(function (node) {
       node.hidden = node.dataset.reportWhen.split(" ").indexOf(state.phase) === -1;
+    });
+    root.querySelectorAll("[data-report-stalled]").forEach(function (node) {
+      node.hidden = !(state.pending && state.stalled);
     });
     root.querySelectorAll("[data-report-download]").forEach(function (node) {
       if (state.download_url) {

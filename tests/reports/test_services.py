@@ -379,3 +379,62 @@ def test_only_those_who_see_the_assessment_may_ask(people, enqueued):
         services.report_request(assessment=people.assessment, actor=people.outsider)
 
     assert Report.objects.count() == 0
+
+
+def test_it_sends_again_a_report_left_queued_past_a_claims_life(
+    people, enqueued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(
+            assessment=people.assessment, actor=people.viewer
+        )
+    assert not selectors.report_state(report)["stalled"]
+
+    # The message went astray: nobody took the report for longer than a
+    # claim could live.
+    Report.objects.filter(pk=report.pk).update(
+        requested_at=timezone.now()
+        - selectors.claim_expiry()
+        - datetime.timedelta(seconds=1)
+    )
+    report.refresh_from_db()
+    assert selectors.report_state(report)["stalled"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.report_request(
+            assessment=people.assessment, actor=people.viewer
+        )
+
+    assert again == report
+    assert Report.objects.count() == 1
+    assert enqueued == [report.pk, report.pk]
+
+
+def test_a_report_queued_a_moment_ago_is_not_sent_twice(
+    people, enqueued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.report_request(
+            assessment=people.assessment, actor=people.viewer
+        )
+        services.report_request(assessment=people.assessment, actor=people.viewer)
+
+    assert enqueued == [first.pk]
+
+
+def test_a_broker_that_is_down_leaves_the_report_queued(
+    people, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(report_id):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(services, "_enqueue", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(
+            assessment=people.assessment, actor=people.viewer
+        )
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    assert "Error 111" in caplog.text
