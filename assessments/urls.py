@@ -97,6 +97,11 @@ urlpatterns = [
         name="questionnaire",
     ),
     path(
+        "assessments/<int:pk>/modules/<str:area>/accept/",
+        reviews.review_accept_unreviewed,
+        name="review-accept-unreviewed",
+    ),
+    path(
         "assessments/<int:pk>/requirements/<str:code>/answer/",
         questionnaire.answer_update,
         name="answer-update",

@@ -274,16 +274,18 @@ class _Loader:
             code = fix["code"]
             actor = self.people[fix["author"]]
             answer = answers[code]
-            if "status" in fix:
+            # Resubmitting needs every objection answered by a revision.
+            if "justification" in fix:
+                status = fix.get("status", answer.status)
                 answer = answers[code] = services.answer_save(
                     assessment=assessment,
                     requirement=self.by_code[code],
-                    status=fix["status"],
+                    status=status,
                     justification=fix["justification"],
                     base_version=answer.version,
                     actor=actor,
                 )
-                self.statuses[2025][code] = fix["status"]
+                self.statuses[2025][code] = status
             for key in fix.get("evidence", ()):
                 services.evidence_attach(
                     evidence=self.evidence[key],

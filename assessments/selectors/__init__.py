@@ -62,10 +62,12 @@ from assessments.selectors.readings import (
 )
 from assessments.selectors.reviews import (
     ReviewSummary,
+    Verdicts,
     findings_of,
     get_finding,
     requirement_choices,
     review_summary,
+    verdicts_of,
 )
 from assessments.selectors.structure import (
     Area,
@@ -103,6 +105,7 @@ __all__ = [
     "Readings",
     "ReviewSummary",
     "Standing",
+    "Verdicts",
     "answer_statuses",
     "area_requirements",
     "area_summary",
@@ -144,5 +147,6 @@ __all__ = [
     "submission_problems",
     "target_rows",
     "targets_of",
+    "verdicts_of",
     "verified_statuses",
 ]

@@ -23,6 +23,23 @@ from maturity.selectors import levels_of
 OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
 
 
+def awaits_acceptance(answer) -> bool:
+    """Say whether ``answer`` may be accepted with the others of its page.
+
+    It must be answered and have no verdict on its current version; an
+    answer rejected or questioned once, even on an earlier version, is left
+    for the auditor to look at on its own.
+    """
+    if not answer.status:
+        return False
+    review = getattr(answer, "review", None)
+    if review is None:
+        return True
+    return review.answer_version != answer.version and review.verdict == (
+        Verdict.ACCEPTED
+    )
+
+
 class Filter:
     """Names of the questionnaire filters."""
 
@@ -76,6 +93,11 @@ class Item:
         return review is not None and review.answer_version == self.answer.version
 
     @property
+    def awaits_acceptance(self) -> bool:
+        """Say whether accepting the page's answers together would accept it."""
+        return self.answer is not None and awaits_acceptance(self.answer)
+
+    @property
     def has_confirmed_evidence(self) -> bool:
         return any(not link.needs_reconfirmation for link in self.links)
 
@@ -109,7 +131,8 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     """Return the requirements of one page grouped by level; seven queries.
 
     Each level group holds :class:`Item` rows filtered by ``selected``, with
-    their verdicts, comments and findings.
+    their verdicts, comments and findings; ``acceptable`` counts the answers
+    of the whole page the auditor could accept together.
     """
     requirements = area_requirements(assessment.framework_id, area)
     links = EvidenceLink.objects.select_related("evidence").order_by(
@@ -137,7 +160,12 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
         level_items = [i for i in shown if i.requirement.level == level.number]
         if level_items:
             groups.append({"level": level, "items": level_items})
-    return {"groups": groups, "shown": len(shown), "total": len(items)}
+    return {
+        "groups": groups,
+        "shown": len(shown),
+        "total": len(items),
+        "acceptable": sum(item.awaits_acceptance for item in items),
+    }
 
 
 def _add_comments(assessment, items: list[Item]) -> None:

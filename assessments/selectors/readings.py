@@ -8,11 +8,11 @@ finalised, rebuilt from their stored form without scoring again.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, AssessmentTarget, Verdict
+from assessments.models import Answer, AssessmentTarget
+from assessments.selectors.reviews import Verdicts, verdicts_of
 from maturity.catalogues import get_catalogue
 from maturity.models import Level
 from maturity.scoring import (
@@ -37,13 +37,16 @@ ORDINALS = {
 class Readings:
     """The self-assessed and the verified reading of one assessment.
 
-    ``verified`` is None only for an assessment finalised before verified
-    readings were frozen; ``frozen`` says the readings are the stored ones.
+    ``verified`` is None for an assessment not audited yet, that is without
+    any verdict on any answer (``audited`` is then False), and for one
+    finalised before verified readings were frozen; ``frozen`` says the
+    readings are the stored ones.
     """
 
     self_assessed: Score
     verified: Score | None
     frozen: bool
+    audited: bool = True
 
 
 def targets_of(assessment) -> dict[str, int]:
@@ -80,15 +83,7 @@ def verified_statuses(assessment) -> dict[str, str]:
     rejected, questioned and unreviewed answers are left out, so they score
     as unanswered. One query.
     """
-    return dict(
-        Answer.objects.filter(
-            assessment=assessment,
-            review__verdict=Verdict.ACCEPTED,
-            review__answer_version=F("version"),
-        )
-        .exclude(status="")
-        .values_list("requirement__code", "status")
-    )
+    return verdicts_of(assessment).accepted
 
 
 def assessment_score(assessment, statuses=None) -> Score:
@@ -100,11 +95,13 @@ def assessment_score(assessment, statuses=None) -> Score:
     )
 
 
-def readings_of(assessment, statuses=None) -> Readings:
+def readings_of(
+    assessment, statuses=None, verdicts: Verdicts | None = None
+) -> Readings:
     """Return both readings of ``assessment``, frozen ones once finalised.
 
-    No query for a finalised assessment; otherwise three, or two when the
-    self-assessed ``statuses`` are given.
+    No query for a finalised assessment; otherwise three, one fewer for each
+    of the self-assessed ``statuses`` and the ``verdicts`` given.
     """
     catalogue = get_catalogue(assessment.framework_id)
     if assessment.is_finalised and assessment.self_scores is not None:
@@ -116,11 +113,16 @@ def readings_of(assessment, statuses=None) -> Readings:
         )
     if statuses is None:
         statuses = answer_statuses(assessment)
+    if verdicts is None:
+        verdicts = verdicts_of(assessment)
     targets = targets_of(assessment)
     return Readings(
         self_assessed=score(catalogue, statuses, targets),
-        verified=score(catalogue, verified_statuses(assessment), targets),
+        verified=(
+            score(catalogue, verdicts.accepted, targets) if verdicts.audited else None
+        ),
         frozen=False,
+        audited=verdicts.audited,
     )
 
 

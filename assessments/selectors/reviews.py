@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from assessments.models import Answer, Finding, Verdict
+from assessments.selectors.questionnaire import OBJECTIONS
 from maturity.models import Requirement
 
 
@@ -16,6 +17,16 @@ class ReviewSummary:
     # Answers changed since their verdict, which the auditor must see again.
     outdated: int
     unreviewed: int
+
+    @property
+    def awaiting(self) -> int:
+        """Count the answers without a verdict on their current version."""
+        return self.outdated + self.unreviewed
+
+    @property
+    def objections(self) -> int:
+        """Count the answers rejected or questioned on their current version."""
+        return self.rejected + self.needs_information
 
     @property
     def total(self) -> int:
@@ -45,6 +56,44 @@ def review_summary(assessment) -> ReviewSummary:
         else:
             counts[Verdict(verdict).value] += 1
     return ReviewSummary(**counts)
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Where the verdicts on the answers of an assessment stand now."""
+
+    # Requirement code -> status of the answers accepted on their version.
+    accepted: dict[str, str]
+    # Requirement code -> verdict of the answers rejected or questioned on
+    # their current version, which the assessors have still to revise.
+    objections: dict[str, str]
+    # Whether any answer was ever given a verdict, current or not.
+    audited: bool
+
+
+def verdicts_of(assessment) -> Verdicts:
+    """Return the verdicts on the answers of ``assessment``; one query."""
+    accepted = {}
+    objections = {}
+    rows = Answer.objects.filter(
+        assessment=assessment, review__isnull=False
+    ).values_list(
+        "requirement__code",
+        "status",
+        "version",
+        "review__verdict",
+        "review__answer_version",
+    )
+    audited = False
+    for code, status, version, verdict, reviewed_version in rows:
+        audited = True
+        if reviewed_version != version or not status:
+            continue
+        if verdict == Verdict.ACCEPTED:
+            accepted[code] = status
+        elif verdict in OBJECTIONS:
+            objections[code] = verdict
+    return Verdicts(accepted=accepted, objections=objections, audited=audited)
 
 
 def findings_of(assessment):

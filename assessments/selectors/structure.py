@@ -1,6 +1,7 @@
 """The pages of a questionnaire: modules and lifecycle stages, with their levels."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from maturity.catalogues import get_catalogue
@@ -24,6 +25,8 @@ class Area:
     target: int | None = None
     # The level in the verified reading; None when there is none.
     verified_level: int | None = None
+    # Answers rejected or questioned on their current version.
+    objections: int = 0
     stages: list["Area"] = field(default_factory=list)
 
     @property
@@ -49,20 +52,27 @@ def module_rows(framework_id):
 
 
 def areas_of(
-    assessment, statuses: dict[str, str], result: Score, verified: Score | None = None
+    assessment,
+    statuses: dict[str, str],
+    result: Score,
+    verified: Score | None = None,
+    objections: Collection[str] = (),
 ) -> list[Area]:
     """Return the modules of ``assessment`` with counts and levels; two queries.
 
     Lifecycle modules carry their stages in ``stages``. ``verified`` adds
-    the levels of the verified reading.
+    the levels of the verified reading, ``objections`` (requirement codes)
+    the count of answers the assessors have to revise for the auditor.
     """
     catalogue = get_catalogue(assessment.framework_id)
     total = defaultdict(int)
     answered = defaultdict(int)
+    objected = defaultdict(int)
     for ref in catalogue.requirements:
         for key in {ref.module, ref.area}:
             total[key] += 1
             answered[key] += ref.code in statuses
+            objected[key] += ref.code in objections
 
     modules, stages_by_module = module_rows(assessment.framework_id)
     areas = []
@@ -80,6 +90,7 @@ def areas_of(
             progress=module_score.progress,
             target=module_score.target,
             verified_level=verified.modules[module.code].level if verified else None,
+            objections=objected[module.code],
         )
         for stage in stages_by_module[module.pk]:
             stage_score = module_score.stages[stage.code]
@@ -98,6 +109,7 @@ def areas_of(
                     verified_level=(
                         verified.area(stage.code).level if verified else None
                     ),
+                    objections=objected[stage.code],
                 )
             )
         areas.append(area)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Answer, AnswerStatus, Status
+from assessments.models import Answer, AnswerStatus, Status, Verdict
 from assessments.selectors.questionnaire import questionnaire_url
 from maturity.catalogues import get_catalogue
 
@@ -23,6 +23,11 @@ class Problem:
     def message(self) -> str:
         return str(PROBLEM_MESSAGES[self.kind])
 
+    @property
+    def is_objection(self) -> bool:
+        """Say whether the auditor, not a gap in the answer, raised it."""
+        return self.kind in OBJECTION_KINDS
+
 
 PROBLEM_MESSAGES = {
     "unanswered": _("Choose a status."),
@@ -32,7 +37,17 @@ PROBLEM_MESSAGES = {
         "or attach new evidence."
     ),
     "no_justification": _("Explain why the requirement does not apply."),
+    "rejected": _(
+        "The auditor rejected this answer: revise it before submitting again."
+    ),
+    "needs_information": _(
+        "The auditor asked a question about this answer: answer it and revise "
+        "the answer before submitting again."
+    ),
 }
+
+# Problems raised by a verdict on the answer's current version.
+OBJECTION_KINDS = frozenset({Verdict.REJECTED.value, Verdict.NEEDS_INFORMATION.value})
 
 
 def submission_problems(assessment) -> list[Problem]:
@@ -40,7 +55,9 @@ def submission_problems(assessment) -> list[Problem]:
 
     Every requirement needs a status; a satisfied one needs at least one
     evidence item (carried-over items count once reconfirmed); a not
-    applicable one needs a justification. Runs one query.
+    applicable one needs a justification; an answer rejected or questioned
+    by the auditor needs revising, that is a version newer than the one the
+    verdict was given on. Runs one query.
     """
     catalogue = get_catalogue(assessment.framework_id)
     answers = {
@@ -52,7 +69,16 @@ def submission_problems(assessment) -> list[Problem]:
                 "evidence_links", filter=Q(evidence_links__needs_reconfirmation=False)
             ),
         )
-        .values("requirement__code", "status", "justification", "links", "confirmed")
+        .values(
+            "requirement__code",
+            "status",
+            "justification",
+            "links",
+            "confirmed",
+            "version",
+            "review__verdict",
+            "review__answer_version",
+        )
     }
     page_urls = {}
     problems = []
@@ -80,6 +106,11 @@ def _problem_kind(row) -> str | None:
         and not row["justification"].strip()
     ):
         return "no_justification"
+    if (
+        row["review__verdict"] in OBJECTION_KINDS
+        and row["review__answer_version"] == row["version"]
+    ):
+        return row["review__verdict"]
     return None
 
 

@@ -44,6 +44,7 @@ from assessments.services.reviews import (
     finding_create,
     finding_delete,
     finding_update,
+    review_accept_unreviewed,
     review_record,
 )
 from assessments.services.transitions import (
@@ -86,6 +87,7 @@ __all__ = [
     "membership_create_user",
     "membership_remove",
     "organisation_create",
+    "review_accept_unreviewed",
     "review_record",
     "transition_allowed",
 ]

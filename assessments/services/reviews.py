@@ -18,12 +18,14 @@ from assessments.models import (
     Verdict,
 )
 from assessments.permissions import Action, require
+from assessments.selectors.questionnaire import awaits_acceptance
 from assessments.services.common import (
     ReviewClosed,
     delete_as,
     lock_assessment,
     save_as,
 )
+from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,43 @@ def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
     save_as(review, actor)
     logger.info("Answer %s given verdict %s by user %s", answer.pk, verdict, actor.pk)
     return review
+
+
+@transaction.atomic
+def review_accept_unreviewed(*, assessment, area: str, actor) -> list[Review]:
+    """Accept every answer of the questionnaire page ``area`` awaiting a verdict.
+
+    Which answers await one is :func:`awaits_acceptance`; each acceptance
+    is recorded by :func:`review_record`, so the history is the same as for
+    verdicts given one by one. Runs a few queries per accepted answer.
+    """
+    locked = _lock_in_review(assessment, actor, Action.RECORD_VERDICT)
+    codes = [
+        ref.code
+        for ref in get_catalogue(locked.framework_id).requirements
+        if ref.area == area
+    ]
+    if not codes:
+        raise ValidationError(_("This page of the questionnaire does not exist."))
+
+    answers = (
+        Answer.objects.filter(assessment=locked, requirement__code__in=codes)
+        .select_related("review")
+        .order_by("requirement__sequence")
+    )
+    reviews = [
+        review_record(answer=answer, verdict=Verdict.ACCEPTED, comment="", actor=actor)
+        for answer in answers
+        if awaits_acceptance(answer)
+    ]
+    logger.info(
+        "%s answers of page %s of assessment %s accepted together by user %s",
+        len(reviews),
+        area,
+        locked.pk,
+        actor.pk,
+    )
+    return reviews
 
 
 @transaction.atomic

@@ -98,6 +98,8 @@ def assessment_detail(request, pk):
         answered=len(statuses),
         total=sum(area.total for area in areas),
         problems=problems,
+        gaps=[problem for problem in problems if not problem.is_objection],
+        objections=[problem for problem in problems if problem.is_objection],
         transitions=transitions,
         return_form=ReturnForm(),
         history=selectors.status_history(assessment),
@@ -149,6 +151,17 @@ def assessment_update(request, pk):
 def assessment_transition(request, pk, name):
     assessment = get_assessment(request.user, pk)
     if name not in services.TRANSITIONS:
+        return redirect(assessment)
+    # Finalising is for good: the auditor confirms having seen what is open.
+    if (
+        name == "finalise"
+        and request.POST.get("confirm") != "yes"
+        and services.transition_allowed(request.user, assessment, name)
+    ):
+        messages.error(
+            request,
+            _("Tick “I have reviewed the answers…” to confirm, then finalise again."),
+        )
         return redirect(assessment)
 
     try:

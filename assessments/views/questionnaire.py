@@ -18,6 +18,8 @@ from maturity.models import Requirement
 FILTERS = {code for code, _label in selectors.Filter.choices}
 # Filters that make sense once the auditor has seen the assessment.
 REVIEW_FILTERS = {selectors.Filter.REJECTED, selectors.Filter.UNREVIEWED}
+# Session key of a verdict refused by the service, shown again once.
+REVIEW_DRAFT = "review_draft"
 
 
 @login_required
@@ -43,14 +45,22 @@ def questionnaire(request, pk, area):
         selected = None
 
     statuses = selectors.answer_statuses(assessment)
-    readings = selectors.readings_of(assessment, statuses)
+    verdicts = None if assessment.is_finalised else selectors.verdicts_of(assessment)
+    readings = selectors.readings_of(assessment, statuses, verdicts)
     areas = selectors.areas_of(
-        assessment, statuses, readings.self_assessed, readings.verified
+        assessment,
+        statuses,
+        readings.self_assessed,
+        readings.verified,
+        verdicts.objections if verdicts else (),
     )
     current = selectors.find_area(areas, area)
     if current is None:
         raise Http404
     page = selectors.questionnaire_page(assessment, current, selected)
+    review_draft = request.session.pop(REVIEW_DRAFT, None)
+    if review_draft and review_draft.get("assessment") != assessment.pk:
+        review_draft = None
     can_answer = assessment.is_editable and can(request.user, Action.ANSWER, assessment)
     can_manage = assessment.is_editable and can(
         request.user, Action.MANAGE_EVIDENCE, assessment
@@ -72,6 +82,7 @@ def questionnaire(request, pk, area):
         filters=filters,
         status_choices=AnswerStatus.choices,
         verdict_choices=Verdict.choices,
+        review_draft=review_draft,
         can_answer=can_answer,
         can_manage_evidence=can_manage,
         can_review=assessment.status == Status.IN_REVIEW
@@ -90,6 +101,7 @@ def questionnaire(request, pk, area):
             else None
         ),
         frozen=readings.frozen,
+        audited=readings.audited,
     )
     return render(request, "assessments/questionnaire.html", context)
 
@@ -184,7 +196,11 @@ def answer_update(request, pk, code):
         summary = selectors.area_summary(
             assessment, requirement.area_code, readings.self_assessed, statuses
         )
-        verified = selectors.level_summary(readings.verified, requirement.area_code)
+        verified = (
+            selectors.level_summary(readings.verified, requirement.area_code)
+            if readings.verified
+            else None
+        )
         return JsonResponse(
             {"answer": _answer_data(answer), "summary": summary, "verified": verified}
         )

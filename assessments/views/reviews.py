@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
@@ -14,7 +15,12 @@ from assessments.forms import CommentForm, FindingForm, ReviewForm, apply_errors
 from assessments.models import Answer, Status
 from assessments.permissions import Action, can, get_assessment, require
 from assessments.views.common import assessment_context, redirect_with_errors
-from assessments.views.questionnaire import get_requirement, requirement_url
+from assessments.views.questionnaire import (
+    FILTERS,
+    REVIEW_DRAFT,
+    get_requirement,
+    requirement_url,
+)
 from maturity.models import Requirement
 
 
@@ -38,6 +44,16 @@ def _form_error(form) -> ValidationError:
     )
 
 
+def _keep_review_draft(request, assessment, code) -> None:
+    """Keep a refused verdict and its text for the page shown next."""
+    request.session[REVIEW_DRAFT] = {
+        "assessment": assessment.pk,
+        "code": code,
+        "verdict": request.POST.get("verdict", "")[:40],
+        "comment": request.POST.get("comment", "")[:10_000],
+    }
+
+
 @login_required
 @require_POST
 def review_record(request, pk, code):
@@ -48,6 +64,7 @@ def review_record(request, pk, code):
 
     form = ReviewForm(request.POST)
     if not form.is_valid():
+        _keep_review_draft(request, assessment, code)
         return redirect_with_errors(request, _form_error(form), back)
     try:
         review = services.review_record(
@@ -57,12 +74,40 @@ def review_record(request, pk, code):
             actor=request.user,
         )
     except ValidationError as error:
+        _keep_review_draft(request, assessment, code)
         return redirect_with_errors(request, error, back)
     messages.success(
         request,
         _("Recorded “%(verdict)s” on %(code)s.")
         % {"verdict": review.get_verdict_display(), "code": requirement.code},
     )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def review_accept_unreviewed(request, pk, area):
+    assessment = get_assessment(request.user, pk, Action.RECORD_VERDICT)
+    show = request.POST.get("show")
+    back = selectors.questionnaire_url(
+        assessment.pk, area, show if show in FILTERS else None
+    )
+
+    try:
+        reviews = services.review_accept_unreviewed(
+            assessment=assessment, area=area, actor=request.user
+        )
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    if reviews:
+        message = ngettext(
+            "Accepted %(count)d answer on this page.",
+            "Accepted %(count)d answers on this page.",
+            len(reviews),
+        ) % {"count": len(reviews)}
+    else:
+        message = _("No answer on this page was waiting for a verdict.")
+    messages.success(request, message)
     return redirect(back)
 
 

@@ -2,8 +2,19 @@
 
 import pytest
 
-from assessments.models import Assessment, AssessmentTarget, Status, StatusChange
-from tests.assessments.assessment_factories import answer, answer_all
+from assessments.models import (
+    Assessment,
+    AssessmentTarget,
+    Status,
+    StatusChange,
+    Verdict,
+)
+from tests.assessments.assessment_factories import (
+    ReviewFactory,
+    answer,
+    answer_all,
+    set_status,
+)
 
 NEW = {
     "organisation": "org-a",
@@ -214,3 +225,29 @@ def test_it_filters_the_list_by_status(people, api, status, count):
     response = api(people.admin).get("/api/v1/assessments/", {"status": status})
 
     assert response.json()["count"] == count
+
+
+def test_it_refuses_to_resubmit_an_untouched_rejection(people, api):
+    answers = answer_all(people.assessment)
+    ReviewFactory(
+        answer=answers[0],
+        verdict=Verdict.REJECTED,
+        comment="证据过期。",
+        reviewer=people.auditor,
+    )
+    set_status(people.assessment, Status.RETURNED)
+
+    response = api(people.assessor).post(_url(people, "transitions/submit/"))
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "incomplete"
+    assert body["problems"] == [
+        {
+            "requirement": answers[0].requirement.code,
+            "kind": "rejected",
+            "message": body["problems"][0]["message"],
+        }
+    ]
+    people.assessment.refresh_from_db()
+    assert people.assessment.status == Status.RETURNED

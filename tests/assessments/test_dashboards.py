@@ -20,7 +20,7 @@ from tests.assessments.assessment_factories import (
 
 LEVEL_ROW = re.compile(
     r'<tr data-level="(\d)"><th scope="row">([^<]+)</th>'
-    r'<td data-count="self">(\d+)</td><td data-count="verified">(\d+)</td>'
+    r'<td data-count="self">(\d+)</td><td data-count="verified">(\d+|—)</td>'
 )
 
 

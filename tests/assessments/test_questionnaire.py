@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -210,3 +211,17 @@ def test_it_scores_the_real_standard(people, login, aimrg):
     assert "应具备基本的管理活动" in body
     overview = client.get(assessment.get_absolute_url()).content.decode()
     assert figure(overview, "overall.level") == str(result.organisation.level) == "2"
+
+
+def test_it_styles_a_read_only_justification_like_the_disabled_status():
+    stylesheet = (
+        settings.BASE_DIR / "static" / "assessments" / "assessments.css"
+    ).read_text()
+
+    rule = re.search(
+        r"\.answer-form select:disabled,\s*"
+        r"\.answer-form textarea\[readonly\]\s*\{([^}]*)\}",
+        stylesheet,
+    )
+    assert rule is not None
+    assert "background" in rule.group(1)

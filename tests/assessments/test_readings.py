@@ -47,15 +47,18 @@ def _expected(assessment, answers):
     return score(catalogue, statuses, TARGETS), score(catalogue, verified, TARGETS)
 
 
-def _pages(client, assessment):
+def _pages(client, assessment, language=None):
     pk = assessment.pk
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     urls = {
         "overview": reverse("assessments:assessment-detail", args=[pk]),
         "questionnaire": reverse("assessments:questionnaire", args=[pk, "STR"]),
         "dashboard": reverse("assessments:assessment-dashboard", args=[pk]),
         "organisation": reverse("assessments:organisation-detail", args=["org-a"]),
     }
-    return {name: client.get(url).content.decode() for name, url in urls.items()}
+    return {
+        name: client.get(url, **headers).content.decode() for name, url in urls.items()
+    }
 
 
 def _organisation_levels(body, assessment):
@@ -186,3 +189,88 @@ def test_it_reports_the_verified_reading_after_an_autosave(people, login):
         "module": {"code": "STR", "level": 0},
         "overall": {"level": 0},
     }
+
+
+# -- Before any audit -------------------------------------------------------------
+
+
+def test_it_shows_not_audited_yet_where_no_answer_has_a_verdict(people, login):
+    answer_all(people.assessment)
+
+    pages = _pages(login(people.assessor), people.assessment, "en")
+
+    for name in ["overview", "questionnaire", "dashboard"]:
+        assert "not audited yet" in pages[name].lower(), name
+    assert figure(pages["questionnaire"], "verified.area.level") == "—"
+    assert figure(pages["overview"], "verified.overall.level") == "—"
+    assert figure(pages["dashboard"], "verified.organisation.level") == "—"
+    assert "badge--verified" not in pages["overview"]
+    assert "badge--verified" not in pages["questionnaire"]
+
+
+def test_it_keeps_the_verified_numbers_once_any_answer_has_a_verdict(people, login):
+    answers = answer_all(people.assessment)
+    ReviewFactory(
+        answer=answers[0],
+        verdict=Verdict.REJECTED,
+        comment="不足。",
+        reviewer=people.auditor,
+    )
+    set_status(people.assessment, "returned")
+
+    pages = _pages(login(people.assessor), people.assessment, "en")
+
+    for name in ["overview", "questionnaire", "dashboard"]:
+        assert "not audited yet" not in pages[name].lower(), name
+    assert figure(pages["questionnaire"], "verified.area.level") == "0"
+    assert figure(pages["overview"], "verified.overall.level") == "0"
+    assert figure(pages["dashboard"], "verified.organisation.level") == "0"
+
+
+def test_it_autosaves_before_any_audit_without_a_verified_reading(people, login):
+    stored = answer(people.assessment, "STR-1.1")
+
+    response = login(people.assessor).post(
+        reverse("assessments:answer-update", args=[people.assessment.pk, "STR-1.1"]),
+        {"status": "partial", "justification": "", "version": stored.version},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["verified"] is None
+
+
+# -- Pages holding answers to revise ---------------------------------------------
+
+
+def test_it_counts_the_answers_to_revise_in_the_page_navigation(people, login):
+    answers = {a.requirement.code: a for a in answer_all(people.assessment)}
+    for code, verdict in [
+        ("STR-1.1", Verdict.REJECTED),
+        ("STR-2.2", Verdict.NEEDS_INFORMATION),
+        ("LC-S2-1.1", Verdict.REJECTED),
+        ("LC-S1-1.1", Verdict.ACCEPTED),
+    ]:
+        ReviewFactory(
+            answer=answers[code], verdict=verdict, comment="?", reviewer=people.auditor
+        )
+    # Revised since its rejection: nothing left to do for the auditor's sake.
+    revised = answers["LC-S2-2.1"]
+    ReviewFactory(
+        answer=revised, verdict=Verdict.REJECTED, comment="?", reviewer=people.auditor
+    )
+    Answer.objects.filter(pk=revised.pk).update(version=revised.version + 1)
+    set_status(people.assessment, "returned")
+
+    body = _pages(login(people.assessor), people.assessment)["questionnaire"]
+
+    counts = dict(
+        re.findall(
+            r'<span class="code">([^<]+)</span>[^<]*<span class="area-nav__count'
+            r'[^"]*">(?:<span[^>]*>)?\d+(?:</span>)?/\d+</span>'
+            r'(?: <span class="badge badge--rejected area-nav__objections"[^>]*>'
+            r"(\d+)[^<]*</span>)?",
+            body,
+        )
+    )
+    assert counts == {"STR": "2", "LC-S1": "", "LC-S2": "1"}

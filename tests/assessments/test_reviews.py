@@ -341,6 +341,15 @@ def test_it_keeps_earlier_verdicts_visible_after_resubmitting(people, login):
         text="由合规部负责。",
         actor=people.assessor,
     )
+    # Resubmitting needs the questioned answer revised too, not only replied to.
+    services.answer_save(
+        assessment=assessment,
+        requirement=answers["STR-2.2"].requirement,
+        status="satisfied",
+        justification="合规部每年复核一次。",
+        base_version=answers["STR-2.2"].version,
+        actor=people.assessor,
+    )
     for name, actor in [("submit", people.assessor), ("start_review", people.auditor)]:
         services.assessment_transition(assessment=assessment, name=name, actor=actor)
 
@@ -354,8 +363,8 @@ def test_it_keeps_earlier_verdicts_visible_after_resubmitting(people, login):
             "verdict", "answer_version"
         )
     ) == [("rejected", 1), ("needs_information", 1)]
-    # The rejected answer changed since; the auditor has to look again.
-    assert len(re.findall(r"badge--outdated", again)) == 1
+    # Both answers changed since; the auditor has to look at them again.
+    assert len(re.findall(r"badge--outdated", again)) == 2
 
 
 def test_it_filters_the_answers_rejected_or_questioned(people, login):
@@ -632,3 +641,168 @@ def test_it_offers_a_finding_about_a_requirement_from_the_questionnaire(people, 
 
     assert f"{_findings_url(people.assessment)}?requirement=STR-1.1" in page
     assert f'<option value="{target.pk}" selected>' in form
+
+
+# -- Accepting a whole page --------------------------------------------------------
+
+
+def _accept_url(assessment, area="STR"):
+    return reverse("assessments:review-accept-unreviewed", args=[assessment.pk, area])
+
+
+def _page_to_accept(people):
+    """Answer STR with every kind of verdict; LC-S1-1.1 lies on another page."""
+    assessment = people.assessment
+    answers = {
+        code: answer(assessment, code)
+        for code in ["STR-1.1", "STR-1.2", "STR-2.1", "STR-2.2", "STR-3.1"]
+    }
+    answers["LC-S1-1.1"] = answer(assessment, "LC-S1-1.1")
+    answers["STR-3.2"] = answer(assessment, "STR-3.2", status="", evidence=False)
+    ReviewFactory(
+        answer=answers["STR-1.2"],
+        verdict=Verdict.REJECTED,
+        comment="不足。",
+        reviewer=people.auditor,
+    )
+    # Rejected on an earlier version: still the auditor's to look at alone.
+    ReviewFactory(
+        answer=answers["STR-2.1"],
+        verdict=Verdict.REJECTED,
+        comment="不足。",
+        answer_version=0,
+        reviewer=people.auditor,
+    )
+    # Accepted on an earlier version: awaits a verdict on this one.
+    ReviewFactory(answer=answers["STR-2.2"], answer_version=0, reviewer=people.auditor)
+    set_status(assessment)
+    return assessment
+
+
+def _verdicts(assessment):
+    return {
+        review.answer.requirement.code: (review.verdict, review.is_current)
+        for review in Review.objects.filter(
+            answer__assessment=assessment
+        ).select_related("answer__requirement")
+    }
+
+
+def test_it_accepts_only_the_answers_of_the_page_awaiting_a_verdict(people):
+    assessment = _page_to_accept(people)
+
+    reviews = services.review_accept_unreviewed(
+        assessment=assessment, area="STR", actor=people.auditor
+    )
+
+    assert sorted(r.answer.requirement.code for r in reviews) == [
+        "STR-1.1",
+        "STR-2.2",
+        "STR-3.1",
+    ]
+    assert _verdicts(assessment) == {
+        "STR-1.1": ("accepted", True),
+        "STR-1.2": ("rejected", True),
+        "STR-2.1": ("rejected", False),
+        "STR-2.2": ("accepted", True),
+        "STR-3.1": ("accepted", True),
+    }
+    review = Review.objects.get(answer__requirement__code="STR-1.1")
+    assert review.reviewer == people.auditor
+    assert review.history.get().history_user == people.auditor
+
+
+@pytest.mark.parametrize("role", ["admin", "assessor", "viewer"])
+def test_it_lets_only_the_auditor_accept_a_page(people, role):
+    assessment = _page_to_accept(people)
+
+    with pytest.raises(PermissionDenied):
+        services.review_accept_unreviewed(
+            assessment=assessment, area="STR", actor=getattr(people, role)
+        )
+
+    assert "STR-1.1" not in _verdicts(assessment)
+
+
+def test_it_accepts_a_page_only_in_review(people):
+    assessment = _page_to_accept(people)
+    set_status(assessment, Status.RETURNED)
+
+    with pytest.raises(services.ReviewClosed):
+        services.review_accept_unreviewed(
+            assessment=assessment, area="STR", actor=people.auditor
+        )
+
+    assert "STR-1.1" not in _verdicts(assessment)
+
+
+def test_it_offers_and_confirms_accepting_a_page(people, login):
+    assessment = _page_to_accept(people)
+    client = login(people.auditor)
+
+    body = _page(client, assessment, language="en")
+    assert "Accept the 3 answers on this page not yet reviewed" in body
+    assert f'action="{_accept_url(assessment)}"' in body
+
+    response = client.post(_accept_url(assessment), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "assessments:questionnaire", args=[assessment.pk, "STR"]
+    )
+    body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    body = body.content.decode()
+    assert "Accepted 3 answers on this page." in body
+    assert "answers on this page not yet reviewed" not in body
+    assert _verdicts(assessment)["STR-3.1"] == ("accepted", True)
+
+
+def test_it_offers_no_page_acceptance_to_the_assessors(people, login):
+    assessment = _page_to_accept(people)
+
+    body = _page(login(people.assessor), assessment, language="en")
+    response = login(people.assessor).post(_accept_url(assessment))
+
+    assert "not yet reviewed" not in body
+    assert response.status_code == 403
+    assert "STR-1.1" not in _verdicts(assessment)
+
+
+# -- A refused verdict shown again -------------------------------------------------
+
+
+def test_it_keeps_a_refused_verdict_and_its_text(people, login):
+    answer(people.assessment, "STR-1.1")
+    set_status(people.assessment)
+    client = login(people.auditor)
+
+    response = client.post(
+        _review_url(people.assessment, "STR-1.1"),
+        {"verdict": "rejected", "comment": "   "},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert re.search(r'value="rejected" required checked', body)
+    assert not re.search(r'value="accepted" required checked', body)
+
+    # No verdict chosen: the typed text is kept all the same.
+    client.post(_review_url(people.assessment, "STR-1.1"), {"comment": "草稿问题"})
+    body = _page(client, people.assessment)
+    assert "草稿问题</textarea>" in body
+    assert "required checked" not in body
+    assert not Review.objects.filter(answer__assessment=people.assessment).exists()
+
+    body = _page(client, people.assessment)
+    assert "草稿问题" not in body
+    assert "checked" not in body.split('id="STR-1.1"')[1].split("</article>")[0]
+
+
+def test_it_shows_the_auditor_no_notice_meant_for_the_assessors(people, login):
+    answer(people.assessment, "STR-1.1")
+    set_status(people.assessment)
+
+    auditor_page = _page(login(people.auditor), people.assessment, language="en")
+    assessor_page = _page(login(people.assessor), people.assessment, language="en")
+
+    notice = "The answers can no longer be changed in this status."
+    assert notice not in auditor_page
+    assert notice in assessor_page

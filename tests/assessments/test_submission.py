@@ -3,9 +3,14 @@
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Status
+from assessments.models import Status, Verdict
 from assessments.selectors import submission_problems
-from tests.assessments.assessment_factories import answer, answer_all
+from tests.assessments.assessment_factories import (
+    ReviewFactory,
+    answer,
+    answer_all,
+    set_status,
+)
 
 
 def _problems(assessment):
@@ -96,3 +101,87 @@ def test_it_submits_a_complete_assessment(people, login):
     assessment.refresh_from_db()
     assert assessment.status == Status.SUBMITTED
     assert assessment.status_changes.get().actor == people.assessor
+
+
+# -- Answers the auditor objected to ---------------------------------------------
+
+
+def _returned_with_verdicts(people):
+    """Return a complete assessment given back with a rejection and a question."""
+    assessment = people.assessment
+    answers = {a.requirement.code: a for a in answer_all(assessment)}
+    ReviewFactory(
+        answer=answers["STR-1.1"],
+        verdict=Verdict.REJECTED,
+        comment="制度未覆盖外包模型。",
+        reviewer=people.auditor,
+    )
+    ReviewFactory(
+        answer=answers["LC-S1-2.1"],
+        verdict=Verdict.NEEDS_INFORMATION,
+        comment="谁审批？",
+        reviewer=people.auditor,
+    )
+    ReviewFactory(answer=answers["STR-1.2"], reviewer=people.auditor)
+    set_status(assessment, Status.RETURNED)
+    return assessment, answers
+
+
+def test_it_lists_answers_rejected_or_questioned_on_their_current_version(people):
+    assessment, _answers = _returned_with_verdicts(people)
+
+    assert _problems(assessment) == [
+        ("STR-1.1", "rejected"),
+        ("LC-S1-2.1", "needs_information"),
+    ]
+
+
+def test_it_drops_an_objection_once_the_answer_is_revised(people):
+    assessment, answers = _returned_with_verdicts(people)
+
+    services.answer_save(
+        assessment=assessment,
+        requirement=answers["STR-1.1"].requirement,
+        status="satisfied",
+        justification="已覆盖外包模型。",
+        base_version=answers["STR-1.1"].version,
+        actor=people.assessor,
+    )
+
+    assert _problems(assessment) == [("LC-S1-2.1", "needs_information")]
+
+
+def test_it_refuses_to_resubmit_an_untouched_rejection(people):
+    assessment, _answers = _returned_with_verdicts(people)
+
+    try:
+        services.assessment_transition(
+            assessment=assessment, name="submit", actor=people.assessor
+        )
+    except services.SubmissionIncomplete as error:
+        kinds = [problem.kind for problem in error.problems]
+    else:
+        raise AssertionError("resubmitted an untouched rejection")
+
+    assert kinds == ["rejected", "needs_information"]
+    assessment.refresh_from_db()
+    assert assessment.status == Status.RETURNED
+
+
+def test_it_lists_the_objections_with_links_on_the_overview(people, login):
+    assessment, _answers = _returned_with_verdicts(people)
+    client = login(people.assessor)
+
+    response = client.get(
+        reverse("assessments:assessment-detail", args=[assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert "2 answers rejected or questioned by the auditor" in body
+    assert "can be submitted" not in body
+    str_url = reverse("assessments:questionnaire", args=[assessment.pk, "STR"])
+    stage_url = reverse("assessments:questionnaire", args=[assessment.pk, "LC-S1"])
+    assert f'href="{str_url}#STR-1.1"' in body
+    assert f'href="{stage_url}#LC-S1-2.1"' in body
+    assert "The auditor rejected this answer" in body

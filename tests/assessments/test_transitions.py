@@ -1,5 +1,7 @@
 """Status changes of an assessment: who may make each, from which status."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -8,7 +10,13 @@ from assessments import services
 from assessments.models import Answer, Status, StatusChange
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
-from tests.assessments.assessment_factories import answer_all, requirement
+from tests.assessments.assessment_factories import (
+    ReviewFactory,
+    answer_all,
+    requirement,
+    set_status,
+)
+from tests.assessments.test_readings import figure
 
 LEGAL = [
     ("submit", Status.DRAFT, "assessor", Status.SUBMITTED),
@@ -269,3 +277,62 @@ def test_it_shows_an_illegal_transition_refused_in_the_page(people, login):
     assert "is not possible while the assessment is Draft" in response.content.decode()
     people.assessment.refresh_from_db()
     assert people.assessment.status == Status.DRAFT
+
+
+def _finalise_url(assessment):
+    return reverse(
+        "assessments:assessment-transition", args=[assessment.pk, "finalise"]
+    )
+
+
+def test_it_shows_what_is_open_before_finalising(people, login):
+    answers = answer_all(people.assessment)
+    ReviewFactory(answer=answers[0], reviewer=people.auditor)
+    ReviewFactory(
+        answer=answers[1], verdict="rejected", comment="否", reviewer=people.auditor
+    )
+    ReviewFactory(
+        answer=answers[2],
+        verdict="needs_information",
+        comment="?",
+        reviewer=people.auditor,
+    )
+    ReviewFactory(answer=answers[3], answer_version=0, reviewer=people.auditor)
+    set_status(people.assessment, Status.IN_REVIEW)
+
+    body = (
+        login(people.auditor)
+        .get(people.assessment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+
+    assert figure(body, "finalise.unreviewed") == str(len(answers) - 3)
+    assert figure(body, "finalise.objections") == "2"
+    assert re.search(
+        r'<input type="checkbox" name="confirm" value="yes" required>', body
+    )
+    assert "I have reviewed the answers" in body
+
+
+def test_it_refuses_to_finalise_without_the_confirmation(people, login):
+    answer_all(people.assessment)
+    set_status(people.assessment, Status.IN_REVIEW)
+    client = login(people.auditor)
+
+    response = client.post(
+        _finalise_url(people.assessment), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert "Tick “I have reviewed the answers…” to confirm" in response.content.decode()
+    people.assessment.refresh_from_db()
+    assert people.assessment.status == Status.IN_REVIEW
+
+
+def test_it_finalises_once_confirmed(people, login):
+    answer_all(people.assessment)
+    set_status(people.assessment, Status.IN_REVIEW)
+
+    login(people.auditor).post(_finalise_url(people.assessment), {"confirm": "yes"})
+
+    people.assessment.refresh_from_db()
+    assert people.assessment.status == Status.FINALISED

@@ -49,7 +49,7 @@ MEMBER_PAGES = {
         "/assessments/{world.assessment.pk}/reports/",
         [
             ("Maturity report (PDF)", "成熟度评估报告（PDF）"),
-            ("All reports", "全部报告"),
+            ("Reports", "报告"),
         ],
     ),
 }

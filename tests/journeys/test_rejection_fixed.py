@@ -138,6 +138,9 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
     expect(reading(review, "Verified by the auditor")).to_have_text(
         "5 Level 5 Outstanding"
     )
+    expect(review.locator('[data-figure="finalise.unreviewed"]')).to_have_text("0")
+    expect(review.locator('[data-figure="finalise.objections"]')).to_have_text("0")
+    review.get_by_label("I have reviewed the answers").check()
     review.get_by_role("button", name="Finalise").click()
     expect(messages(review)).to_have_text("Done: Finalise.")
     expect(title(review)).to_contain_text("Finalised")

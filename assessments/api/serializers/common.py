@@ -17,7 +17,8 @@ class ProblemSerializer(serializers.Serializer):
     requirement = serializers.CharField(help_text=_("Code of the requirement."))
     kind = serializers.CharField(
         help_text=_(
-            "unanswered, no_evidence, unconfirmed_evidence or no_justification."
+            "unanswered, no_evidence, unconfirmed_evidence, no_justification, "
+            "rejected or needs_information."
         )
     )
     message = serializers.CharField()
