@@ -22,7 +22,10 @@ COPY . .
 RUN pip install . && mkdir -p /var/lib/portal && chown -R portal:portal /var/lib/portal
 
 USER portal
-RUN DEBUG=true SECRET_KEY=build-only python manage.py collectstatic --noinput
+# Collected with the production storage, which writes the manifest of hashed
+# names the running container looks static files up in.
+RUN DEBUG=false SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
 
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

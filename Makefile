@@ -1,6 +1,7 @@
 # Set-up and everyday commands of the maturity portal.
 #   make run   install everything, prepare the database, start the portal
 #   make test  install everything and run the whole test suite
+#   make benchmark  measure pages, autosave, scoring and reports
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	libmagic1 fonts-noto-cjk
 TEST_PACKAGES := poppler-utils chromium docker-compose gettext
 
-.PHONY: run test install system-packages lint format messages
+.PHONY: run test benchmark install system-packages lint format messages
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -27,6 +28,15 @@ run: install
 test: install
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Runs against the local PostgreSQL and Redis unless DATABASE_URL and
+# REDIS_URL say otherwise; the benchmark makes a database of its own in that
+# server and drops it at the end. BENCHMARK_ARGS="--skip-large --only pages"
+# and the like make a quick run.
+benchmark: install
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/2}" \
+	$(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
 
 install: $(STAMP)
 

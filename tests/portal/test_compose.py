@@ -61,6 +61,16 @@ def test_the_image_has_the_pdf_libraries_and_runs_as_non_root():
     assert user_lines[-1] != "USER root"
 
 
+def test_the_image_collects_static_files_with_the_production_storage():
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    collect = [line for line in dockerfile.splitlines() if "collectstatic" in line]
+
+    # With DEBUG true, collectstatic writes no manifest, and a container
+    # running with DEBUG false could not resolve a single static file.
+    assert len(collect) == 1
+    assert "DEBUG=false" in collect[0].split()
+
+
 def _compose_command():
     if shutil.which("docker-compose"):
         return ["docker-compose"]
