@@ -182,6 +182,27 @@ def pdf_rows(scale: str, report, plain):
     return rows
 
 
+def pdf_content_rows(scale: str, report, plain_with_answers):
+    """Return the report against plain blocks of the standard and the answers.
+
+    No target: the row tells how much of the report's time is its layout
+    rather than the volume of its text.
+    """
+    return [
+        Row(
+            f"PDF report vs plain blocks with answers, render {name}",
+            scale,
+            secs(value),
+            secs(baseline),
+            times(ratio(value, baseline)),
+        )
+        for name, value, baseline in (
+            ("wall", report.wall, plain_with_answers.wall),
+            ("CPU", report.cpu, plain_with_answers.cpu),
+        )
+    ]
+
+
 def pdf_note(assessment, report) -> str:
     return (
         f"PDF: the report of assessment {assessment.pk}, each render in a freshly "

@@ -265,11 +265,14 @@ class Run:
 
     def _pdf(self, scale: str) -> None:
         runs = self.options.pdf_runs
-        self.progress(f"Rendering the report and the plain blocks {runs}× each")
+        self.progress(f"Rendering the report and both plain blocks {runs}× each")
         found = pdf.measure_pdf(self.assessment, runs)
         report, plain = found[pdf.REPORT], found[pdf.PLAIN]
         self.render_estimate = report.context_wall + report.wall
         self.outcome.rows += figures.pdf_rows(scale, report, plain)
+        self.outcome.rows += figures.pdf_content_rows(
+            scale, report, found[pdf.PLAIN_WITH_ANSWERS]
+        )
         self.outcome.notes.append(figures.pdf_note(self.assessment, report))
 
     def _queue(self, scale: str) -> None:
