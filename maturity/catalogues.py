@@ -1,14 +1,31 @@
-"""The scoring catalogue of a framework version, read once per process.
+"""The scoring catalogue and the rows of a framework, read once per process.
 
-A framework version never changes once installed, so its catalogue is kept
-in memory after the first read and scoring an assessment costs no query for
-the structure of the standard.
+A framework version never changes once installed, so its catalogue, its
+levels, modules, stages and requirements are kept in memory after the first
+read: scoring an assessment, laying out its pages or finding the requirement
+an answer is about costs no query for the structure of the standard. The
+rows are shared by every request of the process: read them, never change or
+save them.
 """
 
-from maturity.models import Framework, Module, Requirement, Stage
+from dataclasses import dataclass
+
+from maturity.models import Framework, Level, Module, Requirement, Stage
 from maturity.scoring import Catalogue, RequirementRef
 
 _cache: dict[int, Catalogue] = {}
+_requirements: dict[int, dict[str, Requirement]] = {}
+_structures: dict[int, "Structure"] = {}
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The levels, modules and stages of a framework, in the standard's order."""
+
+    levels: list[Level]
+    modules: list[Module]
+    # Module id -> its stages; an empty list for a module without stages.
+    stages: dict[int, list[Stage]]
 
 
 def get_catalogue(framework: Framework | int) -> Catalogue:
@@ -20,9 +37,48 @@ def get_catalogue(framework: Framework | int) -> Catalogue:
     return catalogue
 
 
+def get_structure(framework: Framework | int) -> Structure:
+    """Return the levels, modules and stages of ``framework``; three queries once."""
+    framework_id = framework if isinstance(framework, int) else framework.pk
+    structure = _structures.get(framework_id)
+    if structure is None:
+        modules = list(
+            Module.objects.filter(framework_id=framework_id).order_by("position")
+        )
+        stages = {module.pk: [] for module in modules}
+        for stage in Stage.objects.filter(module__framework_id=framework_id).order_by(
+            "position"
+        ):
+            stages[stage.module_id].append(stage)
+        levels = list(
+            Level.objects.filter(framework_id=framework_id).order_by("number")
+        )
+        structure = _structures[framework_id] = Structure(levels, modules, stages)
+    return structure
+
+
+def get_requirement(framework: Framework | int, code: str) -> Requirement | None:
+    """Return requirement ``code`` of ``framework``, with its module and stage.
+
+    One query the first time, for the whole framework.
+    """
+    framework_id = framework if isinstance(framework, int) else framework.pk
+    requirements = _requirements.get(framework_id)
+    if requirements is None:
+        requirements = _requirements[framework_id] = {
+            requirement.code: requirement
+            for requirement in Requirement.objects.filter(
+                framework_id=framework_id
+            ).select_related("module", "stage")
+        }
+    return requirements.get(code)
+
+
 def clear_cache() -> None:
     """Forget every catalogue read so far, as after reinstalling a framework."""
     _cache.clear()
+    _requirements.clear()
+    _structures.clear()
 
 
 def _read_catalogue(framework_id: int) -> Catalogue:

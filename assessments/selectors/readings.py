@@ -12,9 +12,13 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AssessmentTarget
-from assessments.selectors.reviews import Verdicts, verdicts_of
-from maturity.catalogues import get_catalogue
-from maturity.models import Level
+from assessments.selectors.reviews import (
+    VERDICT_COLUMNS,
+    Verdicts,
+    verdicts_from,
+    verdicts_of,
+)
+from maturity.catalogues import get_catalogue, get_structure
 from maturity.scoring import (
     AreaScore,
     Catalogue,
@@ -76,6 +80,18 @@ def answer_statuses(assessment) -> dict[str, str]:
     )
 
 
+def answer_standing(assessment) -> tuple[dict[str, str], Verdicts]:
+    """Return the self-assessed statuses and the verdicts of ``assessment``.
+
+    :func:`answer_statuses` and :func:`verdicts_of` in one query.
+    """
+    rows = list(
+        Answer.objects.filter(assessment=assessment).values_list(*VERDICT_COLUMNS)
+    )
+    statuses = {code: status for code, status, *_review in rows if status}
+    return statuses, verdicts_from(rows)
+
+
 def verified_statuses(assessment) -> dict[str, str]:
     """Return requirement code -> status of the answers an auditor accepted.
 
@@ -100,8 +116,8 @@ def readings_of(
 ) -> Readings:
     """Return both readings of ``assessment``, frozen ones once finalised.
 
-    No query for a finalised assessment; otherwise three, one fewer for each
-    of the self-assessed ``statuses`` and the ``verdicts`` given.
+    No query for a finalised assessment; otherwise two, and one when either
+    the self-assessed ``statuses`` or the ``verdicts`` are given.
     """
     catalogue = get_catalogue(assessment.framework_id)
     if assessment.is_finalised and assessment.self_scores is not None:
@@ -111,9 +127,11 @@ def readings_of(
             verified=None if verified is None else frozen_score(verified, catalogue),
             frozen=True,
         )
-    if statuses is None:
+    if statuses is None and verdicts is None:
+        statuses, verdicts = answer_standing(assessment)
+    elif statuses is None:
         statuses = answer_statuses(assessment)
-    if verdicts is None:
+    elif verdicts is None:
         verdicts = verdicts_of(assessment)
     targets = targets_of(assessment)
     return Readings(
@@ -188,7 +206,7 @@ def _frozen_area(code: str, data: dict, stages=None) -> AreaScore:
 
 
 def level_names(framework_id) -> dict[int, str]:
-    """Return level number (0 to 5) -> its full name, e.g. 第二级 基础级; one query.
+    """Return level number (0 to 5) -> its full name, e.g. 第二级 基础级.
 
     Level 0 is named after the first level: 未达到初始级, "Not yet Initial".
     """
@@ -196,18 +214,21 @@ def level_names(framework_id) -> dict[int, str]:
 
 
 def level_names_of(framework_ids) -> dict[int, dict[int, str]]:
-    """Return framework id -> :func:`level_names` for several frameworks; one query."""
+    """Return framework id -> :func:`level_names` for several frameworks.
+
+    No query for a framework whose structure is in memory.
+    """
     english = not (get_language() or "").startswith("zh")
-    names = {framework_id: {} for framework_id in framework_ids}
-    for level in Level.objects.filter(framework_id__in=names).order_by("number"):
-        name = level.name_en if english else level.name
-        framework_names = names[level.framework_id]
-        framework_names[level.number] = _("%(ordinal)s %(name)s") % {
-            "ordinal": ORDINALS.get(level.number, level.number),
-            "name": name,
-        }
-        if level.number == 1:
-            framework_names[0] = _("Not yet %(name)s") % {"name": name}
-    for framework_names in names.values():
+    names = {}
+    for framework_id in framework_ids:
+        framework_names = names[framework_id] = {}
+        for level in get_structure(framework_id).levels:
+            name = level.name_en if english else level.name
+            framework_names[level.number] = _("%(ordinal)s %(name)s") % {
+                "ordinal": ORDINALS.get(level.number, level.number),
+                "name": name,
+            }
+            if level.number == 1:
+                framework_names[0] = _("Not yet %(name)s") % {"name": name}
         framework_names.setdefault(0, _("Not yet at the first level"))
     return names

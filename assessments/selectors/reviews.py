@@ -41,14 +41,24 @@ class ReviewSummary:
 
 def review_summary(assessment) -> ReviewSummary:
     """Count the answers of ``assessment`` by their verdict; one query."""
+    return review_summary_from(
+        Answer.objects.filter(assessment=assessment)
+        .exclude(status="")
+        .values_list(*VERDICT_COLUMNS)
+    )
+
+
+def review_summary_from(rows) -> ReviewSummary:
+    """Count answer rows holding :data:`VERDICT_COLUMNS` by their verdict.
+
+    Rows of unanswered requirements (an empty status) are not counted.
+    """
     counts = dict.fromkeys(
         ["accepted", "rejected", "needs_information", "outdated", "unreviewed"], 0
     )
-    for verdict, reviewed_version, version in (
-        Answer.objects.filter(assessment=assessment)
-        .exclude(status="")
-        .values_list("review__verdict", "review__answer_version", "version")
-    ):
+    for _code, status, version, verdict, reviewed_version in rows:
+        if not status:
+            continue
         if verdict is None:
             counts["unreviewed"] += 1
         elif reviewed_version != version:
@@ -73,19 +83,34 @@ class Verdicts:
 
 def verdicts_of(assessment) -> Verdicts:
     """Return the verdicts on the answers of ``assessment``; one query."""
+    return verdicts_from(
+        Answer.objects.filter(assessment=assessment, review__isnull=False).values_list(
+            *VERDICT_COLUMNS
+        )
+    )
+
+
+# What :func:`verdicts_from` reads of each answer, in this order.
+VERDICT_COLUMNS = (
+    "requirement__code",
+    "status",
+    "version",
+    "review__verdict",
+    "review__answer_version",
+)
+
+
+def verdicts_from(rows) -> Verdicts:
+    """Return the verdicts of answer rows holding :data:`VERDICT_COLUMNS`.
+
+    Rows of answers without a review (a verdict of None) are skipped.
+    """
     accepted = {}
     objections = {}
-    rows = Answer.objects.filter(
-        assessment=assessment, review__isnull=False
-    ).values_list(
-        "requirement__code",
-        "status",
-        "version",
-        "review__verdict",
-        "review__answer_version",
-    )
     audited = False
     for code, status, version, verdict, reviewed_version in rows:
+        if verdict is None:
+            continue
         audited = True
         if reviewed_version != version or not status:
             continue

@@ -4,8 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from maturity.catalogues import get_catalogue
-from maturity.models import Module, Stage
+from maturity.catalogues import get_catalogue, get_structure
 from maturity.scoring import Score
 
 
@@ -39,16 +38,12 @@ class Area:
 
 
 def module_rows(framework_id):
-    """Return the modules of a framework in order, and module id -> its stages."""
-    modules = list(
-        Module.objects.filter(framework_id=framework_id).order_by("position")
-    )
-    stages = defaultdict(list)
-    for stage in Stage.objects.filter(module__framework_id=framework_id).order_by(
-        "position"
-    ):
-        stages[stage.module_id].append(stage)
-    return modules, stages
+    """Return the modules of a framework in order, and module id -> its stages.
+
+    No query once the framework's structure is in memory.
+    """
+    structure = get_structure(framework_id)
+    return structure.modules, structure.stages
 
 
 def areas_of(

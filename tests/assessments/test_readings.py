@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import Answer, AssessmentTarget, Review, Verdict
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
@@ -274,3 +274,16 @@ def test_it_counts_the_answers_to_revise_in_the_page_navigation(people, login):
         )
     )
     assert counts == {"STR": "2", "LC-S1": "", "LC-S2": "1"}
+
+
+def test_it_reads_statuses_and_verdicts_in_one_query(people, django_assert_num_queries):
+    assessment, answers = _reviewed(people)
+    Answer.objects.filter(pk=answers["LC-S1-1.1"].pk).update(status="")
+
+    with django_assert_num_queries(1):
+        statuses, verdicts = selectors.answer_standing(assessment)
+
+    assert statuses == selectors.answer_statuses(assessment)
+    assert "LC-S1-1.1" not in statuses
+    assert verdicts == selectors.verdicts_of(assessment)
+    assert verdicts.objections == {"STR-2.1": Verdict.REJECTED}

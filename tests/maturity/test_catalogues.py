@@ -2,7 +2,12 @@
 
 import pytest
 
-from maturity.catalogues import clear_cache, get_catalogue
+from maturity.catalogues import (
+    clear_cache,
+    get_catalogue,
+    get_requirement,
+    get_structure,
+)
 from maturity.models import Framework, Module, Requirement, Stage
 from maturity.scoring import RequirementRef
 
@@ -119,3 +124,41 @@ def test_it_keeps_one_catalogue_per_framework_version(framework):
         RequirementRef(code="LC-ONE-1.1", module="LC", level=1, stage="LC-ONE"),
     )
     assert get_catalogue(framework).modules == MODULES
+
+
+def test_it_finds_a_requirement_with_one_query_for_the_whole_framework(
+    framework, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        first = get_requirement(framework, "LC-REQ-1.1")
+    with django_assert_num_queries(0):
+        again = get_requirement(framework.pk, "LC-REQ-1.1")
+        other = get_requirement(framework, "STR-1.1")
+        unknown = get_requirement(framework, "STR-9.9")
+
+    assert again is first
+    assert (first.code, first.stage.code, first.module.code) == (
+        "LC-REQ-1.1",
+        "LC-REQ",
+        "LC",
+    )
+    assert other == Requirement.objects.get(framework=framework, code="STR-1.1")
+    assert unknown is None
+
+
+def test_it_reads_the_levels_modules_and_stages_once(
+    framework, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        first = get_structure(framework)
+    with django_assert_num_queries(0):
+        again = get_structure(framework.pk)
+
+    assert again is first
+    assert [level.number for level in first.levels] == [1, 2, 3, 4, 5]
+    assert tuple(module.code for module in first.modules) == MODULES
+    lifecycle = next(module for module in first.modules if module.code == "LC")
+    assert tuple(stage.code for stage in first.stages[lifecycle.pk]) == STAGES
+    assert all(
+        first.stages[module.pk] == [] for module in first.modules if module.code != "LC"
+    )
