@@ -7,6 +7,7 @@ small and a large assessment. Levels come only from ``maturity.scoring``.
 
 from assessments.selectors.assessments import (
     AssessmentStanding,
+    assessment_overview,
     assessments_of,
     member_assessments,
     organisation_standing,
@@ -50,6 +51,7 @@ from assessments.selectors.questionnaire import (
 )
 from assessments.selectors.readings import (
     Readings,
+    answer_standing,
     answer_statuses,
     assessment_score,
     frozen_score,
@@ -106,12 +108,14 @@ __all__ = [
     "ReviewSummary",
     "Standing",
     "Verdicts",
+    "answer_standing",
     "answer_statuses",
     "area_requirements",
     "area_summary",
     "areas_of",
     "assessment_dashboard",
     "assessment_history",
+    "assessment_overview",
     "assessment_score",
     "assessments_of",
     "available_transitions",

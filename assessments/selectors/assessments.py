@@ -1,4 +1,4 @@
-"""Reads of assessments: lists, status history, and an organisation's standing."""
+"""Reads of assessments: lists, the overview, history, organisation standing."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,10 +9,18 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentTarget,
+    Status,
     StatusChange,
     Verdict,
 )
-from assessments.selectors.readings import level_names_of
+from assessments.selectors.readings import level_names, level_names_of, readings_of
+from assessments.selectors.reviews import (
+    VERDICT_COLUMNS,
+    review_summary_from,
+    verdicts_from,
+)
+from assessments.selectors.structure import areas_of, first_area_code
+from assessments.selectors.submission import answer_rows, submission_problems
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
 
@@ -38,6 +46,38 @@ def status_history(assessment):
     return list(
         StatusChange.objects.filter(assessment=assessment).select_related("actor")
     )
+
+
+def assessment_overview(assessment) -> dict:
+    """Return the standing, review, problems and history of ``assessment``.
+
+    The answers are read once for the statuses, the verdicts, the review
+    counts and the submission check; six queries in all, whatever the
+    number of answers.
+    """
+    rows = answer_rows(assessment)
+    verdict_rows = [row[: len(VERDICT_COLUMNS)] for row in rows]
+    statuses = {row.requirement__code: row.status for row in rows if row.status}
+    readings = readings_of(assessment, statuses, verdicts_from(verdict_rows))
+    areas = areas_of(assessment, statuses, readings.self_assessed, readings.verified)
+    problems = submission_problems(assessment, rows) if assessment.is_editable else []
+    return {
+        "areas": areas,
+        "readings": readings,
+        "level_names": level_names(assessment.framework_id),
+        "review": (
+            review_summary_from(verdict_rows)
+            if assessment.status != Status.DRAFT
+            else None
+        ),
+        "answered": len(statuses),
+        "total": sum(area.total for area in areas),
+        "problems": problems,
+        "gaps": [problem for problem in problems if not problem.is_objection],
+        "objections": [problem for problem in problems if problem.is_objection],
+        "history": status_history(assessment),
+        "first_area": first_area_code(areas),
+    }
 
 
 def previous_candidates(organisation):

@@ -1,27 +1,56 @@
 """The dashboard of an assessment: levels, charts and gaps, all from the readings.
 
 Every figure comes from :func:`maturity.scoring.score` through
-:func:`readings_of`; nothing here decides a level.
+:func:`readings_of`; nothing here decides a level. The charts are kept in
+the cache under a digest of everything they draw, so a chart is drawn once
+per set of figures and language, and a changed figure is a new key.
 """
 
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pygal
+import redis
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.selectors.questionnaire import questionnaire_url
-from assessments.selectors.readings import answer_statuses, level_names, readings_of
-from assessments.selectors.reviews import review_summary
+from assessments.selectors.readings import answer_standing, level_names, readings_of
 from assessments.selectors.structure import module_rows
-from maturity.catalogues import get_catalogue
-from maturity.models import Requirement
+from maturity.catalogues import get_catalogue, get_requirement
 from maturity.scoring import Score
+from reports import charts
 from reports.charts import Series, module_radar, stage_bars, svg_data_uri
+
+logger = logging.getLogger(__name__)
 
 SELF_ASSESSED = "self"
 VERIFIED = "verified"
 # The radar needs three axes to draw an area.
 RADAR_MIN_MODULES = 3
+
+# A chart's key is a digest of its figures, so an entry is never stale;
+# the timeout only lets charts nobody looks at any more leave the cache.
+CHART_CACHE_TIMEOUT = 60 * 60 * 24 * 30
+CHART_CACHE_PREFIX = "dashboard-chart"
+# The drawing code, the fonts it names and pygal's version are part of
+# every key: a release that draws differently does not show charts drawn
+# by the one before.
+DRAWING_VERSION = hashlib.sha256(
+    b"\0".join(
+        [
+            Path(charts.__file__).read_bytes(),
+            charts.CSS_FONT_STACK.encode(),
+            pygal.__version__.encode(),
+        ]
+    )
+).hexdigest()[:16]
 
 
 @dataclass
@@ -88,11 +117,12 @@ def assessment_dashboard(assessment, gap_reading: str | None = None) -> dict:
     """Return the figures, charts and gap list of ``assessment``'s dashboard.
 
     The gap list follows the self-assessed reading, or the verified one
-    when ``gap_reading`` asks for it (the default once finalised). Nine
-    queries at most, whatever the number of answers.
+    when ``gap_reading`` asks for it (the default once finalised). Five
+    queries at most, whatever the number of answers, and none to draw a
+    chart already in the cache.
     """
-    statuses = answer_statuses(assessment)
-    readings = readings_of(assessment, statuses)
+    statuses, verdicts = answer_standing(assessment)
+    readings = readings_of(assessment, statuses, verdicts)
     verified = readings.verified
     if gap_reading not in {SELF_ASSESSED, VERIFIED}:
         gap_reading = VERIFIED if readings.frozen and verified else SELF_ASSESSED
@@ -109,6 +139,7 @@ def assessment_dashboard(assessment, gap_reading: str | None = None) -> dict:
         standings.append(standing)
 
     chosen = verified if gap_reading == VERIFIED else readings.self_assessed
+    radar, stage_charts = _charts(standings, verified is not None)
     organisation = readings.self_assessed.organisation
     return {
         "readings": readings,
@@ -135,15 +166,12 @@ def assessment_dashboard(assessment, gap_reading: str | None = None) -> dict:
         "modules": standings,
         "answered": len(statuses),
         "total": len(get_catalogue(assessment.framework_id).requirements),
-        "review": review_summary(assessment),
+        # Accepted on their current version, as the verified reading counts.
+        "accepted": len(verdicts.accepted),
         "gap_reading": gap_reading,
         "gaps": _gaps(assessment, standings, chosen),
-        "radar": _radar(standings, verified is not None),
-        "stage_charts": [
-            (standing, _bars(standing, verified is not None))
-            for standing in standings
-            if standing.stages
-        ],
+        "radar": radar,
+        "stage_charts": stage_charts,
     }
 
 
@@ -161,22 +189,7 @@ def _standing(area, self_assessed: Score, verified: Score | None) -> Standing:
 
 
 def _gaps(assessment, standings, result: Score) -> list[ModuleGaps]:
-    """Return, per module short of its target, what blocks it; one query."""
-    codes = {
-        code
-        for module in result.modules.values()
-        for level_codes in module.gaps.values()
-        for code in level_codes
-    }
-    texts = dict(
-        Requirement.objects.filter(
-            framework_id=assessment.framework_id, code__in=codes
-        ).values_list("code", "text")
-    )
-    areas = {
-        ref.code: ref.area
-        for ref in get_catalogue(assessment.framework_id).requirements
-    }
+    """Return, per module short of its target, what blocks it; no query."""
     page_urls = {}
     gaps = []
     for standing in standings:
@@ -184,13 +197,14 @@ def _gaps(assessment, standings, result: Score) -> list[ModuleGaps]:
         for level, level_codes in result.modules[standing.code].gaps.items():
             requirements = []
             for code in level_codes:
-                area = areas[code]
+                requirement = get_requirement(assessment.framework_id, code)
+                area = requirement.area_code
                 if area not in page_urls:
                     page_urls[area] = questionnaire_url(assessment.pk, area)
                 requirements.append(
                     GapRequirement(
                         code=code,
-                        text=texts.get(code, ""),
+                        text=requirement.text,
                         url=f"{page_urls[area]}#{code}",
                     )
                 )
@@ -200,7 +214,61 @@ def _gaps(assessment, standings, result: Score) -> list[ModuleGaps]:
     return gaps
 
 
-def _series(areas: list[Standing], with_verified: bool) -> list[Series]:
+@dataclass(frozen=True)
+class Chart:
+    """What one chart draws: its axes and the readings along them."""
+
+    draw: Callable[[Sequence[str], Sequence[Series]], str]
+    axes: tuple[str, ...]
+    series: tuple[Series, ...]
+
+    @property
+    def cache_key(self) -> str:
+        """Return the cache key: a digest of everything the chart shows."""
+        drawn = [
+            DRAWING_VERSION,
+            get_language() or "",
+            self.draw.__name__,
+            self.axes,
+            [
+                (reading.label, list(reading.values), reading.kind)
+                for reading in self.series
+            ],
+        ]
+        digest = hashlib.sha256(
+            json.dumps(drawn, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+        return f"{CHART_CACHE_PREFIX}:{digest}"
+
+
+def chart_images(wanted: Sequence[Chart]) -> list[str]:
+    """Return each chart as a ``data:`` URI, drawing only those not cached.
+
+    One round trip to the cache for all of them, and one more to keep
+    those just drawn. An unreachable cache costs the drawing, not the page.
+    """
+    keys = [chart.cache_key for chart in wanted]
+    try:
+        images = cache.get_many(keys)
+    except redis.RedisError:
+        logger.warning("Chart cache unreachable; drawing the charts", exc_info=True)
+        images = {}
+    drawn = {}
+    for key, chart in zip(keys, wanted, strict=True):
+        if key not in images:
+            drawn[key] = svg_data_uri(chart.draw(chart.axes, chart.series))
+    if drawn:
+        try:
+            cache.set_many(drawn, CHART_CACHE_TIMEOUT)
+        except redis.RedisError:
+            logger.warning("Chart cache unreachable; charts not kept", exc_info=True)
+        images.update(drawn)
+    # Base64 holds no character that HTML escapes; marking the URIs safe
+    # spares the page escaping some 60 kB on every request.
+    return [mark_safe(images[key]) for key in keys]  # noqa: S308
+
+
+def _series(areas: list[Standing], with_verified: bool) -> tuple[Series, ...]:
     series = [Series(_("Self-assessed"), [a.level for a in areas], "self_assessed")]
     if with_verified:
         series.append(
@@ -208,24 +276,27 @@ def _series(areas: list[Standing], with_verified: bool) -> list[Series]:
         )
     if any(a.target is not None for a in areas):
         series.append(Series(_("Target"), [a.target for a in areas], "target"))
-    return series
+    return tuple(series)
 
 
-def _radar(standings, with_verified: bool) -> str | None:
-    """Return the radar of the module levels as a data: URI, or None."""
-    if len(standings) < RADAR_MIN_MODULES:
-        return None
-    svg = module_radar(
-        [standing.chart_label() for standing in standings],
-        _series(standings, with_verified),
-    )
-    return svg_data_uri(svg)
-
-
-def _bars(module: Standing, with_verified: bool) -> str:
-    """Return the bars of a staged module's stage levels as a data: URI."""
-    svg = stage_bars(
-        [stage.chart_label() for stage in module.stages],
-        _series(module.stages, with_verified),
-    )
-    return svg_data_uri(svg)
+def _charts(standings: list[Standing], with_verified: bool):
+    """Return the radar of the modules, or None, and the bars of each stage."""
+    radar = None
+    if len(standings) >= RADAR_MIN_MODULES:
+        radar = Chart(
+            module_radar,
+            tuple(standing.chart_label() for standing in standings),
+            _series(standings, with_verified),
+        )
+    staged = [standing for standing in standings if standing.stages]
+    bars = [
+        Chart(
+            stage_bars,
+            tuple(stage.chart_label() for stage in standing.stages),
+            _series(standing.stages, with_verified),
+        )
+        for standing in staged
+    ]
+    images = chart_images([chart for chart in [radar, *bars] if chart])
+    radar_image = images.pop(0) if radar else None
+    return radar_image, list(zip(staged, images, strict=True))

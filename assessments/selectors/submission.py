@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Answer, AnswerStatus, Status, Verdict
 from assessments.selectors.questionnaire import questionnaire_url
+from assessments.selectors.reviews import VERDICT_COLUMNS
 from maturity.catalogues import get_catalogue
 
 
@@ -50,36 +51,43 @@ PROBLEM_MESSAGES = {
 OBJECTION_KINDS = frozenset({Verdict.REJECTED.value, Verdict.NEEDS_INFORMATION.value})
 
 
-def submission_problems(assessment) -> list[Problem]:
-    """Return what keeps ``assessment`` from being submitted, in source order.
+# What :func:`answer_rows` reads of each answer: the verdict columns first,
+# so that ``row[:len(VERDICT_COLUMNS)]`` feeds the review selectors.
+ANSWER_COLUMNS = (*VERDICT_COLUMNS, "justification", "links", "confirmed")
 
-    Every requirement needs a status; a satisfied one needs at least one
-    evidence item (carried-over items count once reconfirmed); a not
-    applicable one needs a justification; an answer rejected or questioned
-    by the auditor needs revising, that is a version newer than the one the
-    verdict was given on. Runs one query.
+
+def answer_rows(assessment) -> list[tuple]:
+    """Return the :data:`ANSWER_COLUMNS` of each answer, as named rows.
+
+    Enough for the statuses, the verdicts, the review counts and the
+    submission check at once; one query.
     """
-    catalogue = get_catalogue(assessment.framework_id)
-    answers = {
-        row["requirement__code"]: row
-        for row in Answer.objects.filter(assessment=assessment)
+    return list(
+        Answer.objects.filter(assessment=assessment)
         .annotate(
             links=Count("evidence_links"),
             confirmed=Count(
                 "evidence_links", filter=Q(evidence_links__needs_reconfirmation=False)
             ),
         )
-        .values(
-            "requirement__code",
-            "status",
-            "justification",
-            "links",
-            "confirmed",
-            "version",
-            "review__verdict",
-            "review__answer_version",
-        )
-    }
+        .values_list(*ANSWER_COLUMNS, named=True)
+    )
+
+
+def submission_problems(assessment, rows=None) -> list[Problem]:
+    """Return what keeps ``assessment`` from being submitted, in source order.
+
+    Every requirement needs a status; a satisfied one needs at least one
+    evidence item (carried-over items count once reconfirmed); a not
+    applicable one needs a justification; an answer rejected or questioned
+    by the auditor needs revising, that is a version newer than the one the
+    verdict was given on. Runs one query, none when given the
+    :func:`answer_rows` of ``assessment``.
+    """
+    if rows is None:
+        rows = answer_rows(assessment)
+    answers = {row.requirement__code: row for row in rows}
+    catalogue = get_catalogue(assessment.framework_id)
     page_urls = {}
     problems = []
     for ref in catalogue.requirements:
@@ -94,23 +102,20 @@ def submission_problems(assessment) -> list[Problem]:
 
 
 def _problem_kind(row) -> str | None:
-    if row is None or not row["status"]:
+    if row is None or not row.status:
         return "unanswered"
-    if row["status"] == AnswerStatus.SATISFIED:
-        if row["links"] == 0:
+    if row.status == AnswerStatus.SATISFIED:
+        if row.links == 0:
             return "no_evidence"
-        if row["confirmed"] == 0:
+        if row.confirmed == 0:
             return "unconfirmed_evidence"
-    if (
-        row["status"] == AnswerStatus.NOT_APPLICABLE
-        and not row["justification"].strip()
-    ):
+    if row.status == AnswerStatus.NOT_APPLICABLE and not row.justification.strip():
         return "no_justification"
     if (
-        row["review__verdict"] in OBJECTION_KINDS
-        and row["review__answer_version"] == row["version"]
+        row.review__verdict in OBJECTION_KINDS
+        and row.review__answer_version == row.version
     ):
-        return row["review__verdict"]
+        return row.review__verdict
     return None
 
 

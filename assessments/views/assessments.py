@@ -16,7 +16,7 @@ from assessments.forms import (
     ReturnForm,
     apply_errors,
 )
-from assessments.models import AuditorGrant, Status
+from assessments.models import AuditorGrant
 from assessments.permissions import (
     Action,
     can,
@@ -71,14 +71,7 @@ def assessment_create(request, org):
 def assessment_detail(request, pk):
     assessment = get_assessment(request.user, pk)
 
-    statuses = selectors.answer_statuses(assessment)
-    readings = selectors.readings_of(assessment, statuses)
-    areas = selectors.areas_of(
-        assessment, statuses, readings.self_assessed, readings.verified
-    )
-    problems = (
-        selectors.submission_problems(assessment) if assessment.is_editable else []
-    )
+    overview = selectors.assessment_overview(assessment)
     transitions = [
         (name, services.TRANSITIONS[name])
         for name in selectors.available_transitions(request.user, assessment)
@@ -87,25 +80,11 @@ def assessment_detail(request, pk):
         request,
         assessment,
         "overview",
-        areas=areas,
-        readings=readings,
-        level_names=selectors.level_names(assessment.framework_id),
-        review=(
-            selectors.review_summary(assessment)
-            if assessment.status != Status.DRAFT
-            else None
-        ),
-        answered=len(statuses),
-        total=sum(area.total for area in areas),
-        problems=problems,
-        gaps=[problem for problem in problems if not problem.is_objection],
-        objections=[problem for problem in problems if problem.is_objection],
         transitions=transitions,
         return_form=ReturnForm(),
-        history=selectors.status_history(assessment),
         can_edit=assessment.is_editable and can(request.user, Action.EDIT, assessment),
         can_start_from=can(request.user, Action.START_FROM, assessment),
-        first_area=selectors.first_area_code(areas),
+        **overview,
     )
     return render(request, "assessments/assessment_detail.html", context)
 

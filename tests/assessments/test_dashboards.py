@@ -4,9 +4,12 @@ import base64
 import re
 
 import pytest
+import redis
+from django.core.cache import cache
 from django.urls import reverse
 
-from assessments.models import Verdict
+from assessments.models import AnswerStatus, Verdict
+from assessments.selectors import dashboards
 from maturity.catalogues import get_catalogue
 from maturity.models import Framework
 from maturity.scoring import score
@@ -18,6 +21,10 @@ from tests.assessments.assessment_factories import (
     set_status,
 )
 
+CHART = re.compile(
+    r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="[^"]+">'
+)
+CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f-]{27}")
 LEVEL_ROW = re.compile(
     r'<tr data-level="(\d)"><th scope="row">([^<]+)</th>'
     r'<td data-count="self">(\d+)</td><td data-count="verified">(\d+|—)</td>'
@@ -37,6 +44,18 @@ def figure(body, name):
 def _dashboard(client, assessment, language="zh-hans", **params):
     url = reverse("assessments:assessment-dashboard", args=[assessment.pk])
     return client.get(url, params, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def _charts(body):
+    """Return the SVG of every chart on the page: the radar, then the bars.
+
+    pygal gives every drawing a random id; it is left out, so that two
+    drawings of the same figures compare equal.
+    """
+    return [
+        CHART_ID.sub("chart", base64.b64decode(image).decode())
+        for image in CHART.findall(body)
+    ]
 
 
 def _module_cells(body):
@@ -173,12 +192,9 @@ def test_it_draws_the_radar_and_the_stage_bars(
 
     body = _dashboard(login(people.viewer), assessment, language=language)
 
-    images = re.findall(
-        r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="[^"]+">',
-        body,
-    )
-    assert len(images) == 2
-    radar, bars = (base64.b64decode(image).decode() for image in images)
+    charts = _charts(body)
+    assert len(charts) == 2
+    radar, bars = charts
     assert module in radar
     assert stage in bars
     legend = ["Self-assessed", "Verified", "Target"]
@@ -187,6 +203,92 @@ def test_it_draws_the_radar_and_the_stage_bars(
     for svg in (radar, bars):
         assert all(label in svg for label in legend)
         assert "<script" not in svg
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """Count the charts drawn, as opposed to those taken from the cache."""
+    drawn = []
+
+    def counted(draw):
+        def chart(axes, series):
+            drawn.append(draw.__name__)
+            return draw(axes, series)
+
+        chart.__name__ = draw.__name__
+        return chart
+
+    for name in ["module_radar", "stage_bars"]:
+        monkeypatch.setattr(dashboards, name, counted(getattr(dashboards, name)))
+    return drawn
+
+
+def test_it_draws_each_chart_once_for_the_same_figures(
+    people, login, reviewed, drawings
+):
+    assessment, _statuses, _verified = reviewed
+    client = login(people.viewer)
+    cache.clear()
+
+    first = _charts(_dashboard(client, assessment))
+    second = _charts(_dashboard(client, assessment))
+
+    assert sorted(drawings) == ["module_radar", "stage_bars"]
+    assert second == first
+
+
+def test_it_draws_the_charts_again_when_a_level_changes(
+    people, login, reviewed, drawings
+):
+    assessment, _statuses, _verified = reviewed
+    client = login(people.viewer)
+    cache.clear()
+    before = _dashboard(client, assessment)
+    radar, bars = _charts(before)
+    assert _module_cells(before)["STR"][0] != "0"
+
+    assessment.answers.filter(requirement__code="STR-1.1").update(
+        status=AnswerStatus.NOT_SATISFIED
+    )
+    body = _dashboard(client, assessment)
+    changed_radar, same_bars = _charts(body)
+    cache.clear()
+    fresh_radar, fresh_bars = _charts(_dashboard(client, assessment))
+
+    assert _module_cells(body)["STR"][0] == "0"
+    assert changed_radar != radar
+    assert changed_radar == fresh_radar
+    assert same_bars == bars == fresh_bars
+    assert drawings.count("module_radar") == 3
+
+
+def test_it_draws_the_charts_when_the_cache_is_unreachable(
+    people, login, reviewed, monkeypatch
+):
+    assessment, _statuses, _verified = reviewed
+    client = login(people.viewer)
+    expected = _charts(_dashboard(client, assessment))
+
+    def unreachable(*args, **kwargs):
+        raise redis.ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(dashboards.cache, "get_many", unreachable)
+    monkeypatch.setattr(dashboards.cache, "set_many", unreachable)
+    charts = _charts(_dashboard(client, assessment))
+
+    assert charts == expected
+
+
+def test_it_keeps_the_charts_of_each_language_apart(people, login, reviewed):
+    assessment, _statuses, _verified = reviewed
+    client = login(people.viewer)
+
+    chinese, _bars = _charts(_dashboard(client, assessment, language="zh-hans"))
+    english, _bars = _charts(_dashboard(client, assessment, language="en"))
+
+    assert "模型安全" in chinese
+    assert ">SIA<" in english
+    assert "模型安全" not in english
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,11 @@
-"""Every page of the assessments app renders for an admin of organisation A."""
+"""Every page of the assessments app renders for members of organisation A."""
 
 import pytest
 from django.urls import reverse
+
+from assessments import services
+from assessments.models import Status
+from tests.assessments.assessment_factories import answer_all, set_status
 
 
 @pytest.mark.parametrize(
@@ -55,3 +59,31 @@ def test_it_fills_the_date_controls_with_iso_dates(people, login):
     ).content.decode()
 
     assert 'type="date" name="period_start" value="2025-01-01"' in body
+
+
+@pytest.mark.parametrize("page", ["assessment-detail", "assessment-dashboard"])
+@pytest.mark.parametrize(
+    "status", [Status.DRAFT, Status.IN_REVIEW, Status.RETURNED, Status.FINALISED]
+)
+def test_it_renders_the_overview_and_dashboard_in_every_status(
+    people, login, page, status
+):
+    assessment = people.assessment
+    answer_all(assessment)
+    set_status(assessment)
+    if status == Status.FINALISED:
+        services.assessment_transition(
+            assessment=assessment, name="finalise", actor=people.auditor
+        )
+    else:
+        set_status(assessment, status)
+
+    response = login(people.viewer).get(
+        reverse(f"assessments:{page}", args=[assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert response.context["answered"] == response.context["total"] == 20
+    assert response.context["readings"].frozen == (status == Status.FINALISED)
+    assert str(Status(status).label) in response.content.decode()

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Status, Verdict
-from assessments.selectors import submission_problems
+from assessments.selectors import review_summary, submission_problems
+from assessments.selectors.submission import answer_rows
 from tests.assessments.assessment_factories import (
     ReviewFactory,
     answer,
@@ -185,3 +186,46 @@ def test_it_lists_the_objections_with_links_on_the_overview(people, login):
     assert f'href="{str_url}#STR-1.1"' in body
     assert f'href="{stage_url}#LC-S1-2.1"' in body
     assert "The auditor rejected this answer" in body
+
+
+def test_it_finds_the_same_problems_in_the_answers_read_for_the_overview(
+    people, django_assert_num_queries
+):
+    assessment, answers = _returned_with_verdicts(people)
+    answers["STR-2.1"].evidence_links.all().delete()
+    answers["LC-S2-3.1"].delete()
+    expected = submission_problems(assessment)
+    rows = answer_rows(assessment)
+
+    with django_assert_num_queries(0):
+        problems = submission_problems(assessment, rows)
+
+    assert problems == expected
+    assert [(problem.code, problem.kind) for problem in problems] == [
+        ("STR-1.1", "rejected"),
+        ("STR-2.1", "no_evidence"),
+        ("LC-S1-2.1", "needs_information"),
+        ("LC-S2-3.1", "unanswered"),
+    ]
+
+
+def test_it_shows_the_review_counts_and_the_problems_on_the_overview(people, login):
+    assessment, answers = _returned_with_verdicts(people)
+    # Changed since its acceptance, so the auditor has to see it again.
+    answers["STR-1.2"].version += 1
+    answers["STR-1.2"].save()
+    client = login(people.assessor)
+
+    response = client.get(
+        reverse("assessments:assessment-detail", args=[assessment.pk])
+    )
+
+    context = response.context
+    assert context["review"] == review_summary(assessment)
+    assert (context["review"].rejected, context["review"].outdated) == (1, 1)
+    assert context["problems"] == submission_problems(assessment)
+    assert context["answered"] == context["total"] == len(answers)
+    assert [problem.code for problem in context["objections"]] == [
+        "STR-1.1",
+        "LC-S1-2.1",
+    ]
