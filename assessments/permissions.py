@@ -186,17 +186,19 @@ def get_organisation(user, slug: str) -> Organisation:
     return organisation
 
 
-def get_assessment(user, pk: int, action: Action = Action.VIEW) -> Assessment:
+def get_assessment(
+    user, pk: int, action: Action = Action.VIEW, *, related: bool = True
+) -> Assessment:
     """Return assessment ``pk`` for ``action``.
 
     Raise 404 when ``user`` cannot see it at all, 403 when they can see it
-    but not do ``action``.
+    but not do ``action``. The organisation and framework come with it
+    unless ``related`` is False, for writes that read neither.
     """
-    assessment = (
-        Assessment.objects.select_related("organisation", "framework")
-        .filter(pk=pk)
-        .first()
-    )
+    assessments = Assessment.objects.filter(pk=pk)
+    if related:
+        assessments = assessments.select_related("organisation", "framework")
+    assessment = assessments.first()
     if assessment is None or not access_to(user, assessment).visible:
         raise Http404
     require(user, action, assessment)

@@ -133,6 +133,11 @@ urlpatterns = [
         name="evidence-add",
     ),
     path(
+        "assessments/<int:pk>/requirements/<str:code>/evidence/attach/",
+        evidence.requirement_evidence,
+        name="requirement-evidence",
+    ),
+    path(
         "assessments/<int:pk>/requirements/<str:code>/evidence/existing/",
         evidence.evidence_attach,
         name="evidence-attach",

@@ -1,17 +1,30 @@
 """Reads of evidence items and the requirements they support."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from assessments.models import Evidence, EvidenceLink
 
 
-def evidence_choices(assessment):
-    """Return the evidence items of ``assessment`` for the attach-existing list."""
-    return list(
-        Evidence.objects.filter(assessment=assessment)
-        .only("pk", "title", "kind", "original_name")
-        .order_by("title", "pk")
+def evidence_choices(assessment, requirement=None):
+    """Return the evidence items of ``assessment`` for the attach-existing list.
+
+    With ``requirement``, each item carries ``supports``: whether it already
+    backs the answer to that requirement. One query.
+    """
+    items = Evidence.objects.filter(assessment=assessment).only(
+        "pk", "assessment_id", "title", "kind", "url", "original_name"
     )
+    if requirement is not None:
+        items = items.annotate(
+            supports=Exists(
+                EvidenceLink.objects.filter(
+                    evidence=OuterRef("pk"),
+                    answer__assessment=assessment,
+                    answer__requirement=requirement,
+                )
+            )
+        )
+    return list(items.order_by("title", "pk"))
 
 
 def evidence_of(assessment):

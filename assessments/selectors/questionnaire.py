@@ -2,25 +2,35 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import quote
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     Answer,
     AnswerStatus,
     Comment,
+    EvidenceKind,
     EvidenceLink,
     Finding,
+    FindingKind,
     Review,
+    Severity,
     Verdict,
 )
-from maturity.models import Requirement
+from maturity.catalogues import get_catalogue, get_requirement
+from maturity.models import Level, Requirement
+from maturity.scoring import Catalogue
 from maturity.selectors import levels_of
 
 # Verdicts that send an answer back to the assessors.
 OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
+# Framework id -> its catalogue and its levels, read along with it.
+_levels: dict[int, tuple[Catalogue, list[Level]]] = {}
 
 
 def awaits_acceptance(answer) -> bool:
@@ -60,9 +70,32 @@ class Filter:
     )
 
 
+class Address:
+    """An address reversed once with a placeholder, then filled per item.
+
+    Reversing costs far more than formatting a string, and a questionnaire
+    page links every requirement and evidence item to several forms.
+    """
+
+    PLACEHOLDER = 2_147_483_647
+
+    def __init__(self, name: str, free: str, **fixed):
+        address = reverse(name, kwargs={**fixed, free: self.PLACEHOLDER})
+        self.head, _placeholder, self.tail = address.rpartition(str(self.PLACEHOLDER))
+
+    def __call__(self, value) -> str:
+        return f"{self.head}{quote(str(value))}{self.tail}"
+
+
 @dataclass
 class Item:
-    """One requirement on a questionnaire page, with its answer and evidence."""
+    """One requirement on a questionnaire page, with its answer and evidence.
+
+    Its evidence links carry ``kind_label``, ``subject_label`` (the link as
+    the subject of a comment) and the addresses ``download_url``,
+    ``detach_url`` and ``reconfirm_url``; its findings ``kind_label`` and
+    ``severity_label``.
+    """
 
     requirement: Requirement
     answer: Answer | None
@@ -70,6 +103,15 @@ class Item:
     # Comments on the answer and on its evidence items, oldest first.
     comments: list[Comment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # The labels of the answer's status and of the auditor's verdict.
+    status_label: str = ""
+    verdict_label: str = ""
+    # Addresses of the forms about the requirement: "answer", "evidence"
+    # (the page attaching evidence), "comment" and "review".
+    urls: dict[str, str] = field(default_factory=dict)
+    # A verdict the service refused, to show again in the review form:
+    # {"verdict": ..., "comment": ...}.
+    review_draft: dict | None = None
 
     @property
     def status(self) -> str:
@@ -83,11 +125,11 @@ class Item:
     def version(self) -> int:
         return self.answer.version if self.answer else 0
 
-    @property
+    @cached_property
     def review(self) -> Review | None:
         return getattr(self.answer, "review", None) if self.answer else None
 
-    @property
+    @cached_property
     def review_is_current(self) -> bool:
         review = self.review
         return review is not None and review.answer_version == self.answer.version
@@ -100,6 +142,20 @@ class Item:
     @property
     def has_confirmed_evidence(self) -> bool:
         return any(not link.needs_reconfirmation for link in self.links)
+
+    @property
+    def review_form(self) -> dict:
+        """Return what the review form starts with: open, verdict, comment.
+
+        A refused draft comes back as it was typed; otherwise the current
+        verdict, and an empty form once the answer changed after it.
+        """
+        review = self.review
+        if self.review_draft is not None:
+            return {"open": True, **self.review_draft}
+        if review is not None and self.review_is_current:
+            return {"open": False, "verdict": review.verdict, "comment": review.comment}
+        return {"open": True, "verdict": "", "comment": ""}
 
     def matches(self, selected: str | None) -> bool:
         if not selected:
@@ -117,46 +173,56 @@ class Item:
         return True
 
 
-def area_requirements(framework_id, area):
-    """Return the requirements of a questionnaire page, by level then position."""
-    requirements = Requirement.objects.filter(framework_id=framework_id)
+def area_requirements(framework_id, area) -> list[Requirement]:
+    """Return the requirements of a questionnaire page, by level then position.
+
+    The rows are those :mod:`maturity.catalogues` keeps in memory: no query
+    once they are read, and they must not be changed.
+    """
+    catalogue = get_catalogue(framework_id)
     if area.is_stage:
-        requirements = requirements.filter(stage__code=area.code)
+        codes = [ref.code for ref in catalogue.requirements if ref.stage == area.code]
     else:
-        requirements = requirements.filter(module__code=area.code, stage__isnull=True)
-    return list(requirements.order_by("level", "position", "sequence"))
+        codes = [
+            ref.code
+            for ref in catalogue.requirements
+            if ref.module == area.code and ref.stage is None
+        ]
+    requirements = [get_requirement(framework_id, code) for code in codes]
+    return sorted(requirements, key=lambda r: (r.level, r.position, r.sequence))
 
 
 def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
-    """Return the requirements of one page grouped by level; seven queries.
+    """Return the requirements of one page grouped by level; four queries.
+
+    The requirements and levels come from memory once read (see
+    :func:`area_requirements` and :func:`framework_levels`).
 
     Each level group holds :class:`Item` rows filtered by ``selected``, with
-    their verdicts, comments and findings; ``acceptable`` counts the answers
-    of the whole page the auditor could accept together.
+    their evidence, verdicts, comments and findings, the labels of their
+    choices and the addresses of their forms; ``acceptable`` counts the
+    answers of the whole page the auditor could accept together.
     """
     requirements = area_requirements(assessment.framework_id, area)
-    links = EvidenceLink.objects.select_related("evidence").order_by(
-        "evidence__title", "pk"
-    )
     answers = {
         answer.requirement_id: answer
         for answer in Answer.objects.filter(
             assessment=assessment, requirement__in=[r.pk for r in requirements]
-        )
-        .select_related("review__reviewer")
-        .prefetch_related(Prefetch("evidence_links", queryset=links))
+        ).select_related("review__reviewer")
     }
+    links = _links_of(assessment, [answer.pk for answer in answers.values()])
     items = []
     for requirement in requirements:
         answer = answers.get(requirement.pk)
-        item_links = list(answer.evidence_links.all()) if answer else []
+        item_links = links[answer.pk] if answer else []
         items.append(Item(requirement=requirement, answer=answer, links=item_links))
-    _add_comments(assessment, items)
-    _add_findings(assessment, items)
 
     shown = [item for item in items if item.matches(selected)]
+    _add_comments(assessment, shown)
+    _add_findings(assessment, shown)
+    _add_labels_and_urls(assessment, shown)
     groups = []
-    for level in levels_of(assessment.framework_id):
+    for level in framework_levels(assessment.framework_id):
         level_items = [i for i in shown if i.requirement.level == level.number]
         if level_items:
             groups.append({"level": level, "items": level_items})
@@ -166,6 +232,44 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
         "total": len(items),
         "acceptable": sum(item.awaits_acceptance for item in items),
     }
+
+
+def framework_levels(framework_id) -> list[Level]:
+    """Return the levels of a framework in order; one query the first time.
+
+    They are kept as long as the framework's catalogue is, and read again
+    once :func:`maturity.catalogues.clear_cache` has dropped it. The rows
+    are shared by every request: read them, never change them.
+    """
+    catalogue = get_catalogue(framework_id)
+    kept = _levels.get(framework_id)
+    if kept is None or kept[0] is not catalogue:
+        kept = _levels[framework_id] = (catalogue, levels_of(framework_id))
+    return kept[1]
+
+
+def _links_of(assessment, answer_ids) -> defaultdict[int, list[EvidenceLink]]:
+    """Return answer id -> its evidence links, by evidence title; one query."""
+    download = Address("assessments:evidence-download", "evidence", pk=assessment.pk)
+    detach = Address("assessments:evidence-detach", "link", pk=assessment.pk)
+    reconfirm = Address("assessments:evidence-reconfirm", "link", pk=assessment.pk)
+    kinds = {value: str(label) for value, label in EvidenceKind.choices}
+    by_answer = defaultdict(list)
+    for link in (
+        EvidenceLink.objects.filter(answer_id__in=answer_ids)
+        .select_related("evidence")
+        .defer("evidence__description")
+        .order_by("evidence__title", "pk")
+    ):
+        link.kind_label = kinds.get(link.evidence.kind, link.evidence.kind)
+        link.download_url = download(link.evidence_id)
+        link.detach_url = detach(link.pk)
+        link.reconfirm_url = reconfirm(link.pk)
+        link.subject_label = gettext("evidence “%(title)s”") % {
+            "title": link.evidence.title
+        }
+        by_answer[link.answer_id].append(link)
+    return by_answer
 
 
 def _add_comments(assessment, items: list[Item]) -> None:
@@ -180,6 +284,7 @@ def _add_comments(assessment, items: list[Item]) -> None:
         Comment.objects.filter(assessment=assessment)
         .filter(Q(answer_id__in=answer_ids) | Q(evidence_id__in=evidence_ids))
         .select_related("author", "evidence")
+        .defer("evidence__description", "evidence__note")
     ):
         if comment.answer_id is not None:
             by_answer[comment.answer_id].append(comment)
@@ -196,14 +301,40 @@ def _add_comments(assessment, items: list[Item]) -> None:
 
 def _add_findings(assessment, items: list[Item]) -> None:
     """Give each item the findings about its requirement; one query."""
+    if not items:
+        return
+    kinds = {value: str(label) for value, label in FindingKind.choices}
+    severities = {value: str(label) for value, label in Severity.choices}
     by_requirement = defaultdict(list)
     for finding in Finding.objects.filter(
         assessment=assessment,
         requirement_id__in=[item.requirement.pk for item in items],
-    ):
+    ).defer("description"):
+        finding.kind_label = kinds.get(finding.kind, finding.kind)
+        finding.severity_label = severities.get(finding.severity, finding.severity)
         by_requirement[finding.requirement_id].append(finding)
     for item in items:
         item.findings = by_requirement[item.requirement.pk]
+
+
+def _add_labels_and_urls(assessment, items: list[Item]) -> None:
+    """Give each item the labels of its status and verdict and its addresses."""
+    statuses = {value: str(label) for value, label in AnswerStatus.choices}
+    verdicts = {value: str(label) for value, label in Verdict.choices}
+    addresses = {
+        "answer": Address("assessments:answer-update", "code", pk=assessment.pk),
+        "evidence": Address(
+            "assessments:requirement-evidence", "code", pk=assessment.pk
+        ),
+        "comment": Address("assessments:comment-add", "code", pk=assessment.pk),
+        "review": Address("assessments:review-record", "code", pk=assessment.pk),
+    }
+    for item in items:
+        item.status_label = statuses.get(item.status, "")
+        review = item.review
+        item.verdict_label = verdicts.get(review.verdict, "") if review else ""
+        code = item.requirement.code
+        item.urls = {name: address(code) for name, address in addresses.items()}
 
 
 def questionnaire_url(assessment_id, area_code, selected=None) -> str:

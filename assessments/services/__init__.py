@@ -9,7 +9,7 @@ history records who made every change, in a request or not.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments.services.answers import answer_save
+from assessments.services.answers import AnswerChange, answer_change, answer_save
 from assessments.services.assessments import (
     assessment_create,
     assessment_start_from,
@@ -56,6 +56,7 @@ from assessments.services.transitions import (
 
 __all__ = [
     "TRANSITIONS",
+    "AnswerChange",
     "AnswerConflict",
     "AssessmentLocked",
     "PermissionDenied",
@@ -64,6 +65,7 @@ __all__ = [
     "Transition",
     "TransitionNotAllowed",
     "ValidationError",
+    "answer_change",
     "answer_save",
     "assessment_create",
     "assessment_start_from",

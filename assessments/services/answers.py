@@ -1,11 +1,13 @@
 """Writes of answers: the status and justification of one requirement."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, AnswerStatus
+from assessments.models import Answer, AnswerStatus, Verdict
 from assessments.permissions import Action
 from assessments.services.common import AnswerConflict, lock_editable, save_as
 
@@ -33,7 +35,17 @@ def answer_for(assessment, requirement, actor) -> Answer:
         return Answer.objects.get(assessment=assessment, requirement=requirement)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class AnswerChange:
+    """A saved answer, and whether saving it can have moved a level."""
+
+    answer: Answer
+    # False when the status stayed and the answer had no acceptance on its
+    # previous version: the self-assessed reading reads only statuses and
+    # the verified one only current acceptances, so neither can differ.
+    moves_levels: bool
+
+
 def answer_save(
     *,
     assessment,
@@ -49,23 +61,63 @@ def answer_save(
     answer has moved on, nothing is written and AnswerConflict carries the
     stored answer.
     """
+    return answer_change(
+        assessment=assessment,
+        requirement=requirement,
+        status=status,
+        justification=justification,
+        base_version=base_version,
+        actor=actor,
+    ).answer
+
+
+@transaction.atomic
+def answer_change(
+    *,
+    assessment,
+    requirement,
+    status: str,
+    justification: str,
+    base_version: int,
+    actor,
+) -> AnswerChange:
+    """Save an answer as :func:`answer_save` does, saying whether levels can move."""
     if status not in AnswerStatus.values and status != "":
         raise ValidationError({"status": _("Choose one of the listed statuses.")})
-    locked = lock_editable(assessment, actor, Action.ANSWER)
+    locked = lock_editable(assessment, actor, Action.ANSWER, shared=True)
     _check_framework(locked, requirement)
 
     # Locked, so that no other save slips in between the check and the write.
     answer = (
         Answer.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
+        .select_related("review")
         .filter(assessment=locked, requirement=requirement)
         .first()
     ) or Answer(assessment=locked, requirement=requirement)
     if answer.version != base_version:
         raise AnswerConflict(answer)
+    review = getattr(answer, "review", None) if answer.pk else None
+    was_accepted = (
+        review is not None
+        and review.verdict == Verdict.ACCEPTED
+        and review.answer_version == answer.version
+    )
+    moves_levels = was_accepted or answer.status != status
+
     answer.status = status
     answer.justification = justification
     answer.version += 1
     answer.updated_by = actor
     answer.updated_at = timezone.now()
-    return save_as(answer, actor)
+    if answer.pk is not None:
+        return AnswerChange(answer=save_as(answer, actor), moves_levels=moves_levels)
+    try:
+        with transaction.atomic():
+            save_as(answer, actor)
+    except IntegrityError:
+        # Another first answer to the requirement was saved since the read:
+        # the shared lock does not keep two first saves apart.
+        raise AnswerConflict(
+            Answer.objects.get(assessment=locked, requirement=requirement)
+        ) from None
+    return AnswerChange(answer=answer, moves_levels=moves_levels)

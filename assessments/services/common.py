@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -80,15 +81,30 @@ def locked_error(assessment) -> AssessmentLocked:
     return AssessmentLocked(message, code="locked")
 
 
-def lock_assessment(assessment) -> Assessment:
-    """Lock ``assessment`` for the transaction and return it as stored."""
+def lock_assessment(assessment, *, shared: bool = False) -> Assessment:
+    """Lock ``assessment`` for the transaction and return it as stored.
+
+    A ``shared`` lock lets writes that change only rows of their own, such
+    as saves of different answers by several assessors, run side by side;
+    it still waits for and holds off a status change, which takes the
+    exclusive lock. On a database without row locks (SQLite) both are a
+    plain read, as select_for_update is there.
+    """
+    if shared and connection.features.has_select_for_update:
+        table = connection.ops.quote_name(Assessment._meta.db_table)
+        column = connection.ops.quote_name(Assessment._meta.pk.column)
+        rows = Assessment.objects.raw(
+            f"SELECT * FROM {table} WHERE {column} = %s FOR SHARE",  # noqa: S608
+            [assessment.pk],
+        )
+        return rows[0]
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
-def lock_editable(assessment, actor, action) -> Assessment:
+def lock_editable(assessment, actor, action, *, shared: bool = False) -> Assessment:
     """Lock ``assessment`` for the transaction and check it can be changed."""
     require(actor, action, assessment)
-    locked = lock_assessment(assessment)
+    locked = lock_assessment(assessment, shared=shared)
     if not locked.is_editable:
         raise locked_error(locked)
     return locked

@@ -16,18 +16,32 @@ from assessments import selectors, services, uploads
 from assessments.forms import AttachExistingForm, EvidenceForm
 from assessments.models import EvidenceKind, EvidenceLink
 from assessments.permissions import Action, can, get_assessment, require
+from assessments.services.common import locked_error
 from assessments.views.common import (
     assessment_context,
     redirect_with_errors,
     safe_next,
 )
-from assessments.views.questionnaire import get_requirement, requirement_url
+from assessments.views.questionnaire import (
+    FILTERS,
+    get_requirement,
+    requirement_url,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def _evidence_list_url(assessment) -> str:
     return reverse("assessments:evidence-list", kwargs={"pk": assessment.pk})
+
+
+def _attach_url(assessment, requirement, selected=None) -> str:
+    """Return the page attaching evidence to ``requirement``, keeping the filter."""
+    url = reverse(
+        "assessments:requirement-evidence",
+        kwargs={"pk": assessment.pk, "code": requirement.code},
+    )
+    return f"{url}?show={selected}" if selected in FILTERS else url
 
 
 @login_required
@@ -51,6 +65,33 @@ def evidence_list(request, pk):
     return render(request, "assessments/evidence_list.html", context)
 
 
+@login_required
+@require_GET
+def requirement_evidence(request, pk, code):
+    """Show the forms attaching new or existing evidence to one requirement."""
+    assessment = get_assessment(request.user, pk, Action.MANAGE_EVIDENCE)
+    requirement = get_requirement(assessment, code)
+    selected = request.GET.get("show")
+    selected = selected if selected in FILTERS else None
+    back = requirement_url(assessment, requirement, selected)
+    if not assessment.is_editable:
+        return redirect_with_errors(request, locked_error(assessment), back)
+
+    choices = selectors.evidence_choices(assessment, requirement)
+    context = assessment_context(
+        request,
+        assessment,
+        "questionnaire",
+        requirement=requirement,
+        selected=selected,
+        back=back,
+        supporting=[item for item in choices if item.supports],
+        choices=[item for item in choices if not item.supports],
+        max_upload_size=uploads.max_upload_size(),
+    )
+    return render(request, "assessments/requirement_evidence.html", context)
+
+
 @csrf_exempt
 @require_POST
 def evidence_add(request, pk, code=None):
@@ -65,16 +106,18 @@ def _evidence_add(request, pk, code, handler):
     assessment = get_assessment(request.user, pk)
     requirement = get_requirement(assessment, code) if code else None
     require(request.user, Action.MANAGE_EVIDENCE, assessment)
-    back = (
-        requirement_url(assessment, requirement)
-        if requirement
-        else _evidence_list_url(assessment)
-    )
+    selected = request.POST.get("show")
+    if requirement:
+        # Once added, back to the questionnaire; refused, back to the form.
+        back = requirement_url(assessment, requirement, selected)
+        again = _attach_url(assessment, requirement, selected)
+    else:
+        back = again = _evidence_list_url(assessment)
 
     # Reading the files parses the body, which runs the handler's count.
     form = EvidenceForm(request.POST, request.FILES)
     if handler.exceeded:
-        return redirect_with_errors(request, uploads.too_large_error(), back)
+        return redirect_with_errors(request, uploads.too_large_error(), again)
     if not form.is_valid():
         errors = [
             f"{form.fields[field].label}: {' '.join(messages_)}"
@@ -82,7 +125,7 @@ def _evidence_add(request, pk, code, handler):
             else " ".join(messages_)
             for field, messages_ in form.errors.items()
         ]
-        return redirect_with_errors(request, ValidationError(errors), back)
+        return redirect_with_errors(request, ValidationError(errors), again)
     data = form.cleaned_data
     common = {
         "assessment": assessment,
@@ -100,7 +143,7 @@ def _evidence_add(request, pk, code, handler):
         else:
             evidence = services.evidence_add_note(note=data["note"], **common)
     except ValidationError as error:
-        return redirect_with_errors(request, error, back)
+        return redirect_with_errors(request, error, again)
     messages.success(
         request, _("Added the evidence item “%(title)s”.") % {"title": evidence.title}
     )
@@ -113,7 +156,9 @@ def evidence_attach(request, pk, code):
     assessment = get_assessment(request.user, pk)
     requirement = get_requirement(assessment, code)
     require(request.user, Action.MANAGE_EVIDENCE, assessment)
-    back = requirement_url(assessment, requirement)
+    selected = request.POST.get("show")
+    back = requirement_url(assessment, requirement, selected)
+    again = _attach_url(assessment, requirement, selected)
 
     evidence_ids = assessment.evidence.values_list("pk", flat=True)
     form = AttachExistingForm(request.POST, evidence_ids=evidence_ids)
@@ -121,7 +166,7 @@ def evidence_attach(request, pk, code):
         return redirect_with_errors(
             request,
             ValidationError(_("Choose an evidence item of this assessment.")),
-            back,
+            again,
         )
     evidence = assessment.evidence.get(pk=form.cleaned_data["evidence"])
     try:
@@ -129,7 +174,7 @@ def evidence_attach(request, pk, code):
             evidence=evidence, requirement=requirement, actor=request.user
         )
     except ValidationError as error:
-        return redirect_with_errors(request, error, back)
+        return redirect_with_errors(request, error, again)
     messages.success(
         request,
         _("“%(title)s” now supports %(code)s.")
@@ -153,7 +198,9 @@ def _link(assessment, pk) -> EvidenceLink:
 def evidence_detach(request, pk, link):
     assessment = get_assessment(request.user, pk)
     link = _link(assessment, link)
-    back = requirement_url(assessment, link.answer.requirement)
+    back = requirement_url(
+        assessment, link.answer.requirement, request.POST.get("show")
+    )
 
     try:
         services.evidence_detach(link=link, actor=request.user)
@@ -172,7 +219,9 @@ def evidence_detach(request, pk, link):
 def evidence_reconfirm(request, pk, link):
     assessment = get_assessment(request.user, pk)
     link = _link(assessment, link)
-    back = requirement_url(assessment, link.answer.requirement)
+    back = requirement_url(
+        assessment, link.answer.requirement, request.POST.get("show")
+    )
 
     try:
         services.evidence_reconfirm(link=link, actor=request.user)

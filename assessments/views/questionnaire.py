@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors, services
 from assessments.forms import AnswerForm
 from assessments.models import AnswerStatus, Status, Verdict
 from assessments.permissions import Action, can, get_assessment
+from assessments.selectors.questionnaire import Address
 from assessments.views.common import assessment_context, wants_json
+from maturity import catalogues
 from maturity.models import Requirement
 
 FILTERS = {code for code, _label in selectors.Filter.choices}
@@ -44,8 +49,10 @@ def questionnaire(request, pk, area):
     if selected not in FILTERS:
         selected = None
 
-    statuses = selectors.answer_statuses(assessment)
-    verdicts = None if assessment.is_finalised else selectors.verdicts_of(assessment)
+    if assessment.is_finalised:
+        statuses, verdicts = selectors.answer_statuses(assessment), None
+    else:
+        statuses, verdicts = selectors.answer_standing(assessment)
     readings = selectors.readings_of(assessment, statuses, verdicts)
     areas = selectors.areas_of(
         assessment,
@@ -57,14 +64,14 @@ def questionnaire(request, pk, area):
     current = selectors.find_area(areas, area)
     if current is None:
         raise Http404
+    _add_area_links(assessment, areas)
     page = selectors.questionnaire_page(assessment, current, selected)
-    review_draft = request.session.pop(REVIEW_DRAFT, None)
-    if review_draft and review_draft.get("assessment") != assessment.pk:
-        review_draft = None
-    can_answer = assessment.is_editable and can(request.user, Action.ANSWER, assessment)
-    can_manage = assessment.is_editable and can(
-        request.user, Action.MANAGE_EVIDENCE, assessment
+    can_review = assessment.status == Status.IN_REVIEW and can(
+        request.user, Action.RECORD_VERDICT, assessment
     )
+    review_draft = request.session.pop(REVIEW_DRAFT, None)
+    if can_review and review_draft and review_draft.get("assessment") == assessment.pk:
+        _add_review_draft(page, review_draft)
     filters = [
         (code, label)
         for code, label in selectors.Filter.choices
@@ -80,18 +87,18 @@ def questionnaire(request, pk, area):
         page=page,
         selected=selected,
         filters=filters,
-        status_choices=AnswerStatus.choices,
-        verdict_choices=Verdict.choices,
-        review_draft=review_draft,
-        can_answer=can_answer,
-        can_manage_evidence=can_manage,
-        can_review=assessment.status == Status.IN_REVIEW
-        and can(request.user, Action.RECORD_VERDICT, assessment),
+        status_labels={value: str(label) for value, label in AnswerStatus.choices},
+        verdict_choices=[(value, str(label)) for value, label in Verdict.choices],
+        findings_url=reverse("assessments:finding-list", kwargs={"pk": assessment.pk}),
+        can_answer=assessment.is_editable
+        and can(request.user, Action.ANSWER, assessment),
+        can_manage_evidence=assessment.is_editable
+        and can(request.user, Action.MANAGE_EVIDENCE, assessment),
+        can_review=can_review,
         can_comment=not assessment.is_finalised
         and can(request.user, Action.COMMENT, assessment),
         can_manage_findings=assessment.status == Status.IN_REVIEW
         and can(request.user, Action.MANAGE_FINDINGS, assessment),
-        evidence_choices=selectors.evidence_choices(assessment) if can_manage else [],
         summary=selectors.area_summary(
             assessment, current.code, readings.self_assessed, statuses
         ),
@@ -102,16 +109,42 @@ def questionnaire(request, pk, area):
         ),
         frozen=readings.frozen,
         audited=readings.audited,
+        # The token as a plain string: every form of every requirement needs
+        # it, and the lazy one costs a lookup through its proxy each time.
+        csrf_token=get_token(request),
     )
     return render(request, "assessments/questionnaire.html", context)
 
 
+def _add_area_links(assessment, areas) -> None:
+    """Give each module and stage of the navigation its address and badge.
+
+    ``url`` is the address of its page, ``objections_label`` the count of
+    answers the auditor rejected or questioned there.
+    """
+    address = Address("assessments:questionnaire", "area", pk=assessment.pk)
+    stages = [stage for module in areas for stage in module.stages]
+    for area in [*areas, *stages]:
+        area.url = address(area.code)
+        area.objections_label = ngettext(
+            "%(counter)s rejected", "%(counter)s rejected", area.objections
+        ) % {"counter": area.objections}
+
+
+def _add_review_draft(page, draft: dict) -> None:
+    """Give the draft of a refused verdict back to the item it was about."""
+    for group in page["groups"]:
+        for item in group["items"]:
+            if item.requirement.code == draft.get("code"):
+                item.review_draft = {
+                    "verdict": draft.get("verdict", ""),
+                    "comment": draft.get("comment", ""),
+                }
+
+
 def get_requirement(assessment, code) -> Requirement:
-    requirement = (
-        Requirement.objects.filter(framework_id=assessment.framework_id, code=code)
-        .select_related("stage", "module")
-        .first()
-    )
+    """Return requirement ``code`` of the assessment's framework, else raise 404."""
+    requirement = catalogues.get_requirement(assessment.framework_id, code)
     if requirement is None:
         raise Http404
     return requirement
@@ -135,6 +168,29 @@ def _answer_data(answer) -> dict:
     }
 
 
+def _saved_data(assessment, requirement, change) -> dict:
+    """Return an autosave's reply: the answer, and the figures if they can move.
+
+    Typing in a justification saves many times without touching a level, so
+    the readings are read and scored again only when the status changed or
+    an acceptance was lost.
+    """
+    data = {"answer": _answer_data(change.answer)}
+    if not change.moves_levels:
+        return data
+    statuses, verdicts = selectors.answer_standing(assessment)
+    readings = selectors.readings_of(assessment, statuses, verdicts)
+    data["summary"] = selectors.area_summary(
+        assessment, requirement.area_code, readings.self_assessed, statuses
+    )
+    data["verified"] = (
+        selectors.level_summary(readings.verified, requirement.area_code)
+        if readings.verified
+        else None
+    )
+    return data
+
+
 def _conflict_message(answer) -> str:
     label = AnswerStatus(answer.status).label if answer.status else _("not answered")
     return _(
@@ -151,10 +207,14 @@ def _conflict_message(answer) -> str:
 @login_required
 @require_POST
 def answer_update(request, pk, code):
-    assessment = get_assessment(request.user, pk)
+    assessment = get_assessment(request.user, pk, related=False)
     requirement = get_requirement(assessment, code)
     json = wants_json(request)
-    back = requirement_url(assessment, requirement, request.POST.get("show"))
+    back = (
+        None
+        if json
+        else requirement_url(assessment, requirement, request.POST.get("show"))
+    )
 
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -164,7 +224,7 @@ def answer_update(request, pk, code):
         messages.error(request, message)
         return redirect(back)
     try:
-        answer = services.answer_save(
+        change = services.answer_change(
             assessment=assessment,
             requirement=requirement,
             status=form.cleaned_data["status"],
@@ -191,19 +251,7 @@ def answer_update(request, pk, code):
         return redirect(back)
 
     if json:
-        statuses = selectors.answer_statuses(assessment)
-        readings = selectors.readings_of(assessment, statuses)
-        summary = selectors.area_summary(
-            assessment, requirement.area_code, readings.self_assessed, statuses
-        )
-        verified = (
-            selectors.level_summary(readings.verified, requirement.area_code)
-            if readings.verified
-            else None
-        )
-        return JsonResponse(
-            {"answer": _answer_data(answer), "summary": summary, "verified": verified}
-        )
+        return JsonResponse(_saved_data(assessment, requirement, change))
     messages.success(
         request, _("Saved the answer to %(code)s.") % {"code": requirement.code}
     )

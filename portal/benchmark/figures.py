@@ -83,14 +83,14 @@ def query_rows(queries: dict[str, dict[str, int]], labels: dict[str, str]):
 def autosave_rows(scale: str, timing, minimal, code: str):
     return [
         Row(
-            f"autosave {code} in-process, median",
+            f"{timing.name} {code} in-process, median",
             scale,
             ms(timing.median),
             ms(minimal.median),
             times(ratio(timing.median, minimal.median)),
         ),
         Row(
-            "autosave in-process, queries",
+            f"{timing.name} in-process, queries",
             scale,
             str(timing.queries),
             str(minimal.queries),

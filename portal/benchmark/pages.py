@@ -22,6 +22,8 @@ from maturity.catalogues import get_catalogue
 from portal.benchmark.browser import JSON_ACCEPT, answer_form
 
 WARM_UP = 3
+# The statuses a status-changing autosave alternates between.
+STATUS_CHANGES = ("partial", "satisfied")
 TEST_ORIGIN = "http://testserver"
 
 
@@ -102,11 +104,15 @@ def measure_pages(user, pages: dict[str, str], repeat: int) -> dict[str, Timing]
     return timings
 
 
-def measure_autosave(user, assessment, code: str, area: str, repeat: int) -> Timing:
+def measure_autosave(
+    user, assessment, code: str, area: str, repeat: int, *, status_change=False
+) -> Timing:
     """Time ``repeat`` autosaves of one answer, sent as the questionnaire sends them.
 
-    The answer's status stays as it is and its justification changes, as
-    when someone types; each save names the version the last one returned.
+    The justification changes, as when someone types, and the status stays
+    as it is; with ``status_change`` the status also alternates between
+    satisfied and partial, so that every save moves the readings. Each save
+    names the version the last one returned.
     """
     client = logged_in(user, enforce_csrf_checks=True)
     page = _get(client, questionnaire_url(assessment.pk, area))
@@ -117,9 +123,12 @@ def measure_autosave(user, assessment, code: str, area: str, repeat: int) -> Tim
 
     def save(number: int):
         nonlocal version
+        fields = form.with_text(f"{text}（第{number}次保存）", version)
+        if status_change:
+            fields["status"] = STATUS_CHANGES[number % 2]
         response = client.post(
             action,
-            form.with_text(f"{text}（第{number}次保存）", version),
+            fields,
             headers={"accept": JSON_ACCEPT, "origin": TEST_ORIGIN},
         )
         if response.status_code != 200:
@@ -140,7 +149,7 @@ def measure_autosave(user, assessment, code: str, area: str, repeat: int) -> Tim
     with CaptureQueriesContext(connection) as queries:
         response = save(WARM_UP + repeat)
     return Timing(
-        name="autosave",
+        name="autosave with a status change" if status_change else "autosave",
         url=action,
         median=statistics.median(samples),
         queries=len(queries),

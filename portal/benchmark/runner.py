@@ -199,11 +199,17 @@ class Run:
     def _autosave(self, scale: str) -> None:
         self.progress(f"Timing autosaves at the {scale} scale")
         ref = self._requirements(1)[0]
-        timing = pages.measure_autosave(
-            self.home.assessor, self.assessment, ref.code, ref.area, self.options.repeat
-        )
         minimal = self.timings[scale][figures.MINIMAL]
-        self.outcome.rows += figures.autosave_rows(scale, timing, minimal, ref.code)
+        for status_change in (False, True):
+            timing = pages.measure_autosave(
+                self.home.assessor,
+                self.assessment,
+                ref.code,
+                ref.area,
+                self.options.repeat,
+                status_change=status_change,
+            )
+            self.outcome.rows += figures.autosave_rows(scale, timing, minimal, ref.code)
 
     def _selector(self, scale: str) -> None:
         self.progress(f"Timing the scoring selector at the {scale} scale")

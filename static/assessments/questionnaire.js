@@ -96,7 +96,8 @@
           self.form.elements.version.value = result.data.answer.version;
           self.conflictBox.hidden = true;
           self.updateBadge(result.data.answer);
-          setFigures(result.data.summary);
+          // Figures come only when the save can have moved a level.
+          if (result.data.summary) setFigures(result.data.summary);
           if (result.data.verified) setFigures(result.data.verified, "verified.");
           self.show("saved", texts.textSaved);
           if (self.again) {

@@ -213,3 +213,36 @@ def test_a_later_save_carries_the_returned_version(people):
 
     assert (first.version, second.version) == (1, 2)
     assert second.status == "satisfied"
+
+
+def test_a_justification_edit_answers_without_figures(people, login):
+    answer(people.assessment, "STR-1.1")
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "Reworded.", "version": 1},
+        **JSON,
+    )
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["answer"]["version"] == 2
+    assert "summary" not in data
+    assert "verified" not in data
+    assert Answer.objects.get(requirement__code="STR-1.1").justification == (
+        "Reworded."
+    )
+
+
+def test_a_status_change_answers_with_the_figures(people, login):
+    answer(people.assessment, "STR-1.1")
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "partial", "justification": "", "version": 1},
+        **JSON,
+    )
+
+    assert response.json()["summary"]["area"]["answered"] == 1

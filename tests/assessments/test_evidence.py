@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -15,7 +16,12 @@ from PIL import Image
 from assessments import services
 from assessments.models import Evidence, EvidenceDeletion, EvidenceLink, Status
 from assessments.selectors import submission_problems
-from tests.assessments.assessment_factories import PDF_BYTES, answer, file_evidence
+from tests.assessments.assessment_factories import (
+    PDF_BYTES,
+    answer,
+    file_evidence,
+    set_status,
+)
 
 ELF_BYTES = (
     b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
@@ -421,3 +427,83 @@ def test_it_explains_a_refusal_in_the_users_language(people, login):
     assert (
         "不接受此类文件作为证据（其内容识别为 text/html）" in response.content.decode()
     )
+
+
+def _attach_page(assessment, code="STR-1.1"):
+    return reverse("assessments:requirement-evidence", args=[assessment.pk, code])
+
+
+def test_it_offers_new_and_existing_evidence_on_the_attach_page(people, login):
+    assessment = people.assessment
+    used = file_evidence(assessment, people.assessor, name="已用.pdf", code="STR-1.1")
+    spare = file_evidence(assessment, people.assessor, name="备用.pdf")
+    client = login(people.assessor)
+
+    response = client.get(_attach_page(assessment), HTTP_ACCEPT_LANGUAGE="en")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Attach evidence to STR-1.1" in body
+    assert "应建立第1级的第1项策略。" in body
+    add = reverse("assessments:evidence-add", args=[assessment.pk, "STR-1.1"])
+    attach = reverse("assessments:evidence-attach", args=[assessment.pk, "STR-1.1"])
+    assert f'action="{add}"' in body
+    assert f'action="{attach}"' in body
+    options = re.findall(r'<option value="(\d+)">', body)
+    assert options == [str(spare.pk)]
+    assert used.get_download_url() in body
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("viewer", 403), ("outsider", 404)])
+def test_it_shows_the_attach_page_only_to_who_manages_evidence(
+    people, login, persona, expected
+):
+    client = login(getattr(people, persona))
+
+    response = client.get(_attach_page(people.assessment))
+
+    assert response.status_code == expected
+
+
+def test_it_sends_back_to_the_questionnaire_once_finalised(people, login):
+    set_status(people.assessment, Status.FINALISED)
+    client = login(people.assessor)
+
+    response = client.get(
+        _attach_page(people.assessment), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.redirect_chain[0][0].endswith("/modules/STR/#STR-1.1")
+    assert "finalised and can no longer be changed" in response.content.decode()
+
+
+def test_it_shows_a_refused_upload_on_the_attach_page(people, login):
+    client = login(people.assessor)
+    add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+
+    refused = client.post(add, {"kind": "link", "title": "", "show": "unanswered"})
+    added = client.post(
+        add,
+        {"kind": "note", "title": "访谈", "note": "已确认", "show": "unanswered"},
+    )
+
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{_attach_page(people.assessment)}?show=unanswered"
+    assert added["Location"].endswith("/modules/STR/?show=unanswered#STR-1.1")
+    assert Evidence.objects.get().title == "访谈"
+
+
+def test_it_shows_a_refused_attachment_on_the_attach_page(people, login):
+    foreign = file_evidence(people.other, people.admin)
+    document = file_evidence(people.assessment, people.assessor)
+    client = login(people.assessor)
+    attach = reverse(
+        "assessments:evidence-attach", args=[people.assessment.pk, "STR-1.1"]
+    )
+
+    refused = client.post(attach, {"evidence": foreign.pk})
+    attached = client.post(attach, {"evidence": document.pk})
+
+    assert refused["Location"] == _attach_page(people.assessment)
+    assert attached["Location"].endswith("/modules/STR/#STR-1.1")
+    assert document.links.get().answer.requirement.code == "STR-1.1"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.models import AnswerStatus
 from maturity.catalogues import get_catalogue
 from maturity.models import Framework, Requirement
 from maturity.scoring import score
@@ -16,6 +17,7 @@ from tests.assessments.assessment_factories import (
     EvidenceLinkFactory,
     answer,
     answer_all,
+    file_evidence,
 )
 
 
@@ -128,7 +130,94 @@ def test_it_renders_read_only_for_a_viewer(people, login):
     assert "data-autosave" not in body
     assert 'name="status" disabled' in body
     add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+    attach = reverse(
+        "assessments:requirement-evidence", args=[people.assessment.pk, "STR-1.1"]
+    )
     assert add not in body
+    assert attach not in body
+
+
+def _block(body, code):
+    return body.split(f'id="{code}"')[1].split("</article>")[0]
+
+
+def test_it_offers_every_answer_status(people, login):
+    client = login(people.assessor)
+
+    body = _page(client, people.assessment, "STR")
+
+    select = _block(body, "STR-1.1").split('name="status"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', select) == [
+        "",
+        *AnswerStatus.values,
+    ]
+
+
+def test_it_marks_the_status_of_the_answer(people, login):
+    answer(people.assessment, "STR-1.2", "not_applicable", justification="不适用")
+    client = login(people.assessor)
+    url = reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"])
+
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    block = _block(body, "STR-1.2")
+    assert re.findall(r'<option value="([^"]*)" selected>', block) == ["not_applicable"]
+    assert "不适用</textarea>" in block
+    assert "data-status-badge>Not applicable<" in block
+    assert "data-status-badge>not answered<" in _block(body, "STR-1.1")
+
+
+def test_it_points_every_form_at_its_own_address(people, login):
+    assessment = people.assessment
+    linked = answer(assessment, "STR-1.1")
+    link = linked.evidence_links.get()
+    link.needs_reconfirmation = True
+    link.save()
+    document = file_evidence(assessment, people.assessor, code="STR-1.1")
+    client = login(people.assessor)
+
+    block = _block(_page(client, assessment, "STR"), "STR-1.1")
+
+    pk = assessment.pk
+    document_link = document.links.get()
+    for address in [
+        reverse("assessments:answer-update", args=[pk, "STR-1.1"]),
+        reverse("assessments:requirement-evidence", args=[pk, "STR-1.1"]),
+        reverse("assessments:comment-add", args=[pk, "STR-1.1"]),
+        reverse("assessments:evidence-reconfirm", args=[pk, link.pk]),
+        reverse("assessments:evidence-detach", args=[pk, link.pk]),
+        reverse("assessments:evidence-detach", args=[pk, document_link.pk]),
+        document.get_download_url(),
+    ]:
+        assert f'"{address}"' in block
+    assert f'value="evidence-{document.pk}"' in block
+
+
+def test_it_keeps_the_heavy_evidence_forms_off_the_page(people, login):
+    file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    client = login(people.assessor)
+
+    body = _page(client, people.assessment, "STR", show="unanswered")
+
+    attach = reverse(
+        "assessments:requirement-evidence", args=[people.assessment.pk, "STR-1.2"]
+    )
+    assert f'href="{attach}?show=unanswered"' in body
+    assert 'type="file"' not in body
+    assert "/evidence/existing/" not in body
+
+
+def test_it_keeps_the_filter_in_every_form(people, login):
+    answer(people.assessment, "STR-1.1", "partial")
+    client = login(people.assessor)
+
+    block = _block(
+        _page(client, people.assessment, "STR", show="not_satisfied"), "STR-1.1"
+    )
+
+    forms = block.count("<form ")
+    assert forms == 3  # the answer, detaching the note, a comment
+    assert block.count('<input type="hidden" name="show" value="not_satisfied">') == 3
 
 
 def test_it_returns_404_for_an_unknown_page(people, login):
@@ -158,7 +247,7 @@ def _fill(assessment, user, evidence_per_answer):
 
 PAGES = ["questionnaire", "overview", "evidence"]
 # The overview also shows the reports panel (two queries).
-MAX_QUERIES = {"questionnaire": 17, "overview": 15, "evidence": 8}
+MAX_QUERIES = {"questionnaire": 13, "overview": 15, "evidence": 8}
 
 
 @pytest.mark.parametrize("page", PAGES)

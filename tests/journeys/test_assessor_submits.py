@@ -2,8 +2,9 @@
 
 Everything but the five requirements of TEX is answered beforehand. The
 assessor answers TEX with autosave and watches its level climb on the page,
-attaches a real PDF, is refused on submitting with the list of what is
-missing, fixes each item from that list and submits.
+attaches a real PDF on the requirement's evidence page, is refused on
+submitting with the list of what is missing, fixes each item from that list
+and submits.
 """
 
 import re
@@ -70,14 +71,17 @@ def test_an_assessor_answers_a_module_and_submits(
     expect(summary.get_by_text("Organisation level")).to_contain_text("self-assessed 3")
     assessor.shot("questionnaire-autosaved")
 
-    block = requirement(page, "TEX-1.1")
-    block.get_by_text("Attach evidence", exact=True).click()
-    block.get_by_label("Title", exact=True).fill(EVIDENCE)
-    block.get_by_label("File", exact=True).and_(
-        block.locator("input[type=file]")
+    requirement(page, "TEX-1.1").get_by_role("link", name="Attach evidence").click()
+    heading = page.get_by_role("heading", name="Attach evidence to TEX-1.1")
+    expect(heading).to_be_visible()
+    page.get_by_label("Title", exact=True).fill(EVIDENCE)
+    page.get_by_label("File", exact=True).and_(
+        page.locator("input[type=file]")
     ).set_input_files(pdf)
-    block.get_by_role("button", name="Add", exact=True).click()
+    assessor.shot("attach-evidence")
+    page.get_by_role("button", name="Add", exact=True).click()
     expect(messages(page)).to_have_text(f"Added the evidence item “{EVIDENCE}”.")
+    expect(page).to_have_url(re.compile(r"/modules/TEX/#TEX-1\.1$"))
     block = requirement(page, "TEX-1.1")
     expect(block).to_contain_text("可解释性评估报告.pdf")
     expect(block.get_by_label("Status")).to_have_value("satisfied")
@@ -111,13 +115,14 @@ def test_an_assessor_answers_a_module_and_submits(
 
     problems.get_by_role("link", name="TEX-2.1").click()
     expect(page).to_have_url(re.compile(r"/modules/TEX/#TEX-2\.1$"))
-    block = requirement(page, "TEX-2.1")
-    block.get_by_text("Attach evidence", exact=True).click()
-    block.get_by_label("Or use an evidence item of this assessment").select_option(
+    requirement(page, "TEX-2.1").get_by_role("link", name="Attach evidence").click()
+    page.get_by_label("Evidence item", exact=True).select_option(
         label=f"{EVIDENCE} (File)"
     )
-    block.get_by_role("button", name="Attach", exact=True).click()
+    page.get_by_role("button", name="Attach", exact=True).click()
     expect(messages(page)).to_have_text(f"“{EVIDENCE}” now supports TEX-2.1.")
+    block = requirement(page, "TEX-2.1")
+    expect(block.get_by_role("link", name=EVIDENCE)).to_be_visible()
     justify(page, "TEX-3.1", NOT_APPLICABLE)
     answer(page, "TEX-4.1", "Not satisfied")
     answer(page, "TEX-5.1", "Not satisfied")

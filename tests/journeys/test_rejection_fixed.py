@@ -84,13 +84,15 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
     expect(block.get_by_text(f"Reason: {REJECTION}")).to_be_visible()
     assessor.shot("rejection-seen")
 
-    block.get_by_text("Attach evidence", exact=True).click()
-    block.get_by_label("Title", exact=True).fill(EVIDENCE)
-    block.get_by_label("File", exact=True).and_(
-        block.locator("input[type=file]")
+    block.get_by_role("link", name="Attach evidence").click()
+    page.get_by_label("Title", exact=True).fill(EVIDENCE)
+    page.get_by_label("File", exact=True).and_(
+        page.locator("input[type=file]")
     ).set_input_files(pdf)
-    block.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add", exact=True).click()
     expect(messages(page)).to_have_text(f"Added the evidence item “{EVIDENCE}”.")
+    # Back on the questionnaire, which still shows only the rejected answer.
+    expect(page.get_by_role("article")).to_have_count(1)
     justify(page, "TEX-2.1", FIXED)
     page.reload()
     block = requirement(page, "TEX-2.1")
