@@ -102,8 +102,15 @@ def module_radar(modules: Sequence[str], series: Sequence[Series]) -> str:
     return _render(chart)
 
 
-def stage_bars(stages: Sequence[str], series: Sequence[Series]) -> str:
-    """Return SVG markup of grouped bars, one group per lifecycle stage."""
+def stage_bars(
+    stages: Sequence[str], series: Sequence[Series], *, values: bool = True
+) -> str:
+    """Return SVG markup of grouped bars, one group per lifecycle stage.
+
+    ``values`` writes each level above its bar; a PDF report, which prints
+    the levels in a table beside the chart, leaves them out, as every one
+    is a text element the renderer lays out on its own.
+    """
     _check(stages, series, minimum_axes=1)
 
     chart = pygal.Bar(
@@ -112,8 +119,8 @@ def stage_bars(stages: Sequence[str], series: Sequence[Series]) -> str:
         range=(MIN_LEVEL, MAX_LEVEL),
         y_labels=list(LEVELS),
         show_x_guides=False,
-        print_values=True,
-        print_zeroes=True,
+        print_values=values,
+        print_zeroes=values,
         print_values_position="top",
         value_formatter=_format_level,
         margin=20,
@@ -215,15 +222,20 @@ def _format_level(value: float | None) -> str:
 
 
 def _strip_scripts_and_comments(root: ElementTree.Element) -> ElementTree.Element:
-    """Remove every script element and comment from the SVG tree.
+    """Remove every script, tooltip text and comment from the SVG tree.
 
     pygal writes an inline script holding its configuration even when no
-    script file is asked for, and a comment with today's date.
+    script file is asked for, and a comment with today's date. The values
+    it keeps in ``<desc>`` feed only that script's tooltips; a PDF renderer
+    still builds a node for each, a fifth of a chart's cost.
     """
     for parent in list(root.iter()):
         for child in list(parent):
             # Comments and processing instructions have no string tag.
-            if not isinstance(child.tag, str) or _local_name(child.tag) == "script":
+            if not isinstance(child.tag, str) or _local_name(child.tag) in {
+                "script",
+                "desc",
+            }:
                 parent.remove(child)
     return root
 

@@ -12,7 +12,7 @@ templates unchanged.
 import logging
 import posixpath
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils._os import safe_join
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -108,6 +109,112 @@ def render_pdf(html: str, **options) -> bytes:
     return render_document(html, **options).data
 
 
+@dataclass(frozen=True)
+class Contents:
+    """A table of contents whose page numbers are written in after layout.
+
+    ``document`` returns the HTML of the whole document given the number of
+    pages to leave for the contents, as empty pages under an element whose
+    id is ``anchor``; ``contents`` returns the HTML of the contents alone
+    given the page number of every anchor of the document. Numbers written
+    in as text take the place of CSS ``target-counter()``, which lays the
+    pages using it out twice and cost more than laying the contents out on
+    their own.
+    """
+
+    document: Callable[[int], str]
+    contents: Callable[[dict[str, int]], str]
+    anchor: str = "contents"
+
+
+# How often a document is laid out for its contents to fit the room left
+# for them: the second layout leaves the room the first contents took.
+MAX_CONTENTS_ATTEMPTS = 3
+
+
+class _Renderer:
+    """Lay out HTML with one URL fetcher, font configuration and stylesheet set."""
+
+    def __init__(self, base_url: str, stylesheets: Sequence[str]):
+        self.base_url = base_url
+        self.fetcher = PortalURLFetcher(base_url)
+        self.font_config = FontConfiguration()
+        self.stylesheets = [
+            CSS(
+                url=urljoin(self.fetcher.static_prefix, path),
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
+            for path in stylesheets
+        ]
+
+    def layout(self, html: str, extra_css: str = "") -> Document:
+        """Return the laid-out pages of ``html``; ``extra_css`` is applied last."""
+        stylesheets = list(self.stylesheets)
+        if extra_css:
+            stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
+        return HTML(
+            string=html,
+            base_url=self.base_url,
+            url_fetcher=self.fetcher,
+            media_type="print",
+        ).render(
+            font_config=self.font_config,
+            stylesheets=stylesheets,
+            presentational_hints=True,
+            pdf_forms=False,
+            custom_metadata=False,
+            optimize_images=True,
+            dpi=IMAGE_DPI,
+        )
+
+    def layout_with_contents(self, contents: Contents) -> Document:
+        """Lay the document out, then its contents, and put them in place.
+
+        The contents are laid out again when they take another number of
+        pages than was left for them, which moves every later page.
+        """
+        pages = 1
+        for _ in range(MAX_CONTENTS_ATTEMPTS):
+            document = self.layout(contents.document(pages))
+            numbers = anchor_pages(document)
+            start = numbers[contents.anchor]
+            numbered = self.layout(
+                contents.contents(numbers),
+                extra_css=_page_number_css(start, len(document.pages)),
+            )
+            if len(numbered.pages) == pages:
+                kept = document.pages
+                return document.copy(
+                    kept[: start - 1] + numbered.pages + kept[start - 1 + pages :]
+                )
+            pages = len(numbered.pages)
+        raise RuntimeError(
+            f"The table of contents took {pages} pages, then another number; "
+            "it could not be given room."
+        )
+
+
+def anchor_pages(document: Document) -> dict[str, int]:
+    """Return the page number, from 1, of every anchor in ``document``.
+
+    An element split over pages names each of them; its first counts.
+    """
+    pages = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def _page_number_css(start: int, total: int) -> str:
+    """Return CSS numbering pages from ``start`` of ``total`` in the footer."""
+    return (
+        f'@page {{ @bottom-center {{ content: counter(page) " / {int(total)}" }} }}'
+        f"@page :first {{ counter-increment: page {int(start)} }}"
+    )
+
+
 def render_document(
     html: str,
     *,
@@ -127,28 +234,50 @@ def render_document(
     stylesheets after the HTML's own.
     """
     started = time.perf_counter()
-    fetcher = PortalURLFetcher(base_url)
-    font_config = FontConfiguration()
-
-    document = HTML(
-        string=html, base_url=base_url, url_fetcher=fetcher, media_type="print"
-    ).render(
-        font_config=font_config,
-        stylesheets=[
-            CSS(
-                url=urljoin(fetcher.static_prefix, path),
-                url_fetcher=fetcher,
-                font_config=font_config,
-            )
-            for path in stylesheets
-        ],
-        presentational_hints=True,
-        pdf_forms=False,
-        custom_metadata=False,
-        optimize_images=True,
-        dpi=IMAGE_DPI,
+    document = _Renderer(base_url, stylesheets).layout(html)
+    return _write(
+        document,
+        started=started,
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        lang=lang,
     )
 
+
+def render_document_with_contents(
+    contents: Contents,
+    *,
+    title: str,
+    author: str = "",
+    subject: str = "",
+    keywords: Sequence[str] = (),
+    lang: str = "zh-CN",
+    base_url: str = REPORT_BASE_URL,
+    stylesheets: Sequence[str] = (REPORT_STYLESHEET,),
+) -> RenderedPDF:
+    """Render the document of ``contents`` with its table of contents in place.
+
+    Takes the options of :func:`render_document`.
+    """
+    started = time.perf_counter()
+    document = _Renderer(base_url, stylesheets).layout_with_contents(contents)
+    return _write(
+        document,
+        started=started,
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        lang=lang,
+    )
+
+
+def _write(
+    document: Document, *, started, title, author, subject, keywords, lang
+) -> RenderedPDF:
+    """Set the metadata of ``document``, drop file links and write the PDF."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     document.metadata = DocumentMetadata(
         title=title,

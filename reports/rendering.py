@@ -1,16 +1,22 @@
 """Turn the content of a report into HTML and PDF: charts, template, metadata."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from maturity.models import Requirement
 from reports import charts, vocabulary
-from reports.pdf import RenderedPDF, render_document
+from reports.pdf import (
+    Contents,
+    RenderedPDF,
+    render_document,
+    render_document_with_contents,
+)
 from reports.selectors import ReportContext
 
 TEMPLATE = "reports/report.html"
+CONTENTS_TEMPLATE = "reports/contents.html"
 REPORT_TITLE = vocabulary.Label(
     "人工智能模型风险治理能力成熟度评估报告",
     "AI Model Risk Governance Capability Maturity Assessment Report",
@@ -23,6 +29,47 @@ RADAR_MIN_MODULES = 3
 class Chart:
     src: str
     caption: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the table of contents: a chapter (depth 0), module or stage."""
+
+    anchor: str
+    title: str
+    title_en: str
+    depth: int = 0
+    page: int | None = None
+
+
+def contents_entries(context: ReportContext) -> list[ContentsEntry]:
+    """Return the lines of the table of contents, without page numbers."""
+    modules = []
+    for number, module in enumerate(context.modules, 1):
+        modules.append(
+            ContentsEntry(
+                module.anchor,
+                f"4.{number} {module.code} {module.name}",
+                module.name_en,
+                1,
+            )
+        )
+        modules += [
+            ContentsEntry(stage.anchor, f"{stage.code} {stage.name}", stage.name_en, 2)
+            for stage in module.stages
+        ]
+    return [
+        ContentsEntry("summary", "1 执行摘要", "Executive summary"),
+        ContentsEntry("charts", "2 成熟度图示", "Charts"),
+        ContentsEntry("overview", "3 各模块总览", "Modules at a glance"),
+        ContentsEntry("modules", "4 各模块评估结果", "Results by module"),
+        *modules,
+        ContentsEntry("findings", "5 审核发现", "Findings"),
+        ContentsEntry("evidence", "6 证据索引", "Evidence index"),
+        ContentsEntry(
+            "appendix", "附录 级别定义与评分规则", "Appendix: levels and scoring rule"
+        ),
+    ]
 
 
 def _series(areas, reading_names=("self", "verified")) -> list[charts.Series]:
@@ -48,7 +95,7 @@ def report_charts(context: ReportContext) -> list[Chart]:
     if len(modules) >= RADAR_MIN_MODULES:
         svg = charts.module_radar(names, _series(modules))
     else:
-        svg = charts.stage_bars(names, _series(modules))
+        svg = charts.stage_bars(names, _series(modules), values=False)
     result = [
         Chart(
             charts.svg_data_uri(svg),
@@ -58,7 +105,9 @@ def report_charts(context: ReportContext) -> list[Chart]:
     ]
     stages = context.stages
     if stages:
-        svg = charts.stage_bars([stage.name for stage in stages], _series(stages))
+        svg = charts.stage_bars(
+            [stage.name for stage in stages], _series(stages), values=False
+        )
         result.append(
             Chart(
                 charts.svg_data_uri(svg),
@@ -69,8 +118,18 @@ def report_charts(context: ReportContext) -> list[Chart]:
     return result
 
 
-def report_html(context: ReportContext, *, number: str = "") -> str:
-    """Return the HTML of the report; ``number`` is the record's identifier."""
+def report_html(
+    context: ReportContext,
+    *,
+    number: str = "",
+    charts: list[Chart] | None = None,
+    contents_pages: int = 1,
+) -> str:
+    """Return the HTML of the report; ``number`` is the record's identifier.
+
+    The table of contents is left as ``contents_pages`` empty pages, for
+    :func:`contents_html` to fill once the other pages are laid out.
+    """
     with translation.override("zh-hans"):
         return render_to_string(
             TEMPLATE,
@@ -79,7 +138,26 @@ def report_html(context: ReportContext, *, number: str = "") -> str:
                 "a": context.assessment,
                 "number": number,
                 "title": REPORT_TITLE,
-                "charts": report_charts(context),
+                "charts": report_charts(context) if charts is None else charts,
+                "contents_pages": range(contents_pages),
+            },
+        )
+
+
+def contents_html(context: ReportContext, pages: dict[str, int]) -> str:
+    """Return the table of contents of the report, numbered from ``pages``."""
+    entries = [
+        replace(entry, page=pages.get(entry.anchor))
+        for entry in contents_entries(context)
+    ]
+    with translation.override("zh-hans"):
+        return render_to_string(
+            CONTENTS_TEMPLATE,
+            {
+                "report": context,
+                "a": context.assessment,
+                "title": REPORT_TITLE,
+                "entries": entries,
             },
         )
 
@@ -87,8 +165,14 @@ def report_html(context: ReportContext, *, number: str = "") -> str:
 def render_report(context: ReportContext, *, number: str = "") -> RenderedPDF:
     """Render the PDF of the report; its metadata names the assessment."""
     assessment = context.assessment
-    return render_document(
-        report_html(context, number=number),
+    charts = report_charts(context)
+    return render_document_with_contents(
+        Contents(
+            document=lambda pages: report_html(
+                context, number=number, charts=charts, contents_pages=pages
+            ),
+            contents=lambda numbers: contents_html(context, numbers),
+        ),
         title=f"{assessment.title} · {REPORT_TITLE.zh}",
         author=assessment.organisation.name,
         subject=f"{assessment.framework.title} {assessment.framework.version}",

@@ -50,3 +50,23 @@ def grouped_hash(value):
     """Return a SHA-256 in groups of eight, so that it wraps in a PDF."""
     value = value or ""
     return " ".join(value[i : i + 8] for i in range(0, len(value), 8))
+
+
+# A clause ends at one of these, once it holds this many characters.
+CLAUSE_ENDS = "，。；：,;"
+MIN_CLAUSE = 6
+
+
+@register.filter
+def first_clause(value, limit=36):
+    """Return the text up to its first comma or stop, cut at ``limit`` characters.
+
+    Gives a requirement a title of one line in the report's listing.
+    """
+    text = value or ""
+    end = next(
+        (i for i, char in enumerate(text) if char in CLAUSE_ENDS and i >= MIN_CLAUSE),
+        len(text),
+    )
+    clause = text[:end]
+    return clause if len(clause) <= int(limit) else clause[: int(limit) - 1] + "…"

@@ -5,7 +5,9 @@ import io
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from reports.pdf import render_pdf
+from reports.pdf import Contents, render_document_with_contents, render_pdf
+from reports.templatetags.report_tags import first_clause
+from tests.reports.conftest import pdftotext_pages
 
 HTML_WITH_OWN_METADATA = """<!DOCTYPE html>
 <html lang="en"><head>
@@ -77,3 +79,61 @@ def test_it_renders_three_hundred_requirements_over_many_pages():
     pdf = render_pdf(html, title="成熟度评估报告")
 
     assert len(PdfReader(io.BytesIO(pdf)).pages) > 10
+
+
+def sections_document(pages: int) -> str:
+    placeholders = "".join('<div class="toc__placeholder"></div>' for _ in range(pages))
+    sections = "".join(
+        f'<section class="chapter" id="s{n}"><h1>第{n}节</h1><p>策略</p></section>'
+        for n in range(1, 4)
+    )
+    return (
+        '<section class="cover"><p>封面</p></section>'
+        f'<nav class="toc" id="contents">{placeholders}</nav>{sections}'
+    )
+
+
+def numbered_contents(lines: int):
+    def contents(pages: dict[str, int]) -> str:
+        entries = "".join(
+            f'<p class="toc__entry">条目{n} 第{pages["s" + str(n % 3 + 1)]}页</p>'
+            for n in range(lines)
+        )
+        return f'<nav class="toc">{entries}</nav>'
+
+    return contents
+
+
+def test_it_writes_the_page_numbers_into_the_contents(tmp_path):
+    contents = Contents(sections_document, numbered_contents(3))
+
+    rendered = render_document_with_contents(contents, title="报告")
+    pages = pdftotext_pages(rendered.data, tmp_path)
+
+    assert rendered.page_count == 5
+    assert "条目0 第3页" in pages[1]
+    assert "条目2 第5页" in pages[1]
+    assert "2/5" in pages[1].split()
+    assert "第1节" in pages[2]
+
+
+def test_it_gives_contents_longer_than_a_page_the_room_they_take(tmp_path):
+    contents = Contents(sections_document, numbered_contents(120))
+
+    rendered = render_document_with_contents(contents, title="报告")
+    pages = pdftotext_pages(rendered.data, tmp_path)
+
+    toc_pages = [n for n, page in enumerate(pages) if "条目" in page]
+    first_section = next(n for n, page in enumerate(pages) if "第1节" in page)
+    assert len(toc_pages) > 1
+    assert toc_pages == list(range(1, first_section))
+    assert f"条目0 第{first_section + 1}页" in pages[1]
+    assert f"{first_section}/{rendered.page_count}" in pages[first_section - 1].split()
+
+
+def test_it_titles_a_requirement_by_its_first_clause():
+    text = "应具备基本的管理活动，管理活动一般依赖于约定俗成。"
+
+    assert first_clause(text) == "应具备基本的管理活动"
+    assert first_clause("应明确，职责分工与考核要求") == "应明确，职责分工与考核要求"
+    assert first_clause("组" * 50) == "组" * 35 + "…"
