@@ -109,19 +109,36 @@ def active_grants() -> QuerySet[AuditorGrant]:
     )
 
 
+def memberships_of(user) -> list[Membership]:
+    """Return the user's memberships with their organisations, by name.
+
+    One query per request: the list is kept on the user object, which lives
+    as long as the request, and serves :func:`role_in` as well.
+    """
+    if not user.is_authenticated:
+        return []
+    memberships = user.__dict__.get("_memberships")
+    if memberships is None:
+        memberships = user.__dict__["_memberships"] = list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+    return memberships
+
+
 def role_in(user, organisation: Organisation | int) -> str | None:
-    """Return the role of ``user`` in ``organisation``, or None; one query, cached."""
+    """Return the role of ``user`` in ``organisation``, or None.
+
+    Read with :func:`memberships_of`: one query per request in all.
+    """
     if not user.is_authenticated:
         return None
     organisation_id = getattr(organisation, "pk", organisation)
-    cache = user.__dict__.setdefault("_organisation_roles", {})
-    if organisation_id not in cache:
-        cache[organisation_id] = (
-            Membership.objects.filter(user=user, organisation_id=organisation_id)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return cache[organisation_id]
+    for membership in memberships_of(user):
+        if membership.organisation_id == organisation_id:
+            return membership.role
+    return None
 
 
 def access_to(user, assessment: Assessment) -> Access:
@@ -141,7 +158,7 @@ def access_to(user, assessment: Assessment) -> Access:
 
 def forget_access(user) -> None:
     """Drop what was cached about ``user``, after a membership or grant changed."""
-    user.__dict__.pop("_organisation_roles", None)
+    user.__dict__.pop("_memberships", None)
     user.__dict__.pop("_assessment_access", None)
 
 

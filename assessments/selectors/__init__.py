@@ -5,6 +5,7 @@ requirements, answers or evidence items, so that pages cost the same for a
 small and a large assessment. Levels come only from ``maturity.scoring``.
 """
 
+from assessments.permissions import memberships_of
 from assessments.selectors.assessments import (
     AssessmentStanding,
     assessment_overview,
@@ -38,7 +39,6 @@ from assessments.selectors.people import (
     granted_assessments,
     grants_of,
     members_of,
-    memberships_of,
     person_name,
 )
 from assessments.selectors.questionnaire import (

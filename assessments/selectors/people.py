@@ -11,15 +11,6 @@ def person_name(user) -> str:
     return user.get_full_name().strip() or user.get_username()
 
 
-def memberships_of(user):
-    """Return the user's memberships with their organisations, by name."""
-    return list(
-        Membership.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-
-
 def members_of(organisation):
     """Return the memberships of ``organisation`` with their users."""
     return list(
