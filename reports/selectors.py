@@ -130,10 +130,16 @@ class ReportPanel:
 
 
 def report_panel(assessment) -> ReportPanel:
-    """Return the latest and the kept report of ``assessment``; two queries."""
+    """Return the latest and the kept report of ``assessment``; two queries at most.
+
+    Only a finalised assessment has a report kept for good, so one query
+    before.
+    """
     latest = Report.objects.filter(assessment=assessment).first()
-    kept = latest if latest and latest.final and not latest.is_failed else None
-    return ReportPanel(latest=latest, kept=kept or kept_report(assessment))
+    if latest and latest.final and not latest.is_failed:
+        return ReportPanel(latest=latest, kept=latest)
+    kept = kept_report(assessment) if assessment.is_finalised else None
+    return ReportPanel(latest=latest, kept=kept)
 
 
 def report_phase(report: Report) -> str:

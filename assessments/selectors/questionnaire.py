@@ -22,15 +22,11 @@ from assessments.models import (
     Severity,
     Verdict,
 )
-from maturity.catalogues import get_catalogue, get_requirement
+from maturity.catalogues import get_catalogue, get_requirement, get_structure
 from maturity.models import Level, Requirement
-from maturity.scoring import Catalogue
-from maturity.selectors import levels_of
 
 # Verdicts that send an answer back to the assessors.
 OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
-# Framework id -> its catalogue and its levels, read along with it.
-_levels: dict[int, tuple[Catalogue, list[Level]]] = {}
 
 
 def awaits_acceptance(answer) -> bool:
@@ -235,17 +231,8 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
 
 
 def framework_levels(framework_id) -> list[Level]:
-    """Return the levels of a framework in order; one query the first time.
-
-    They are kept as long as the framework's catalogue is, and read again
-    once :func:`maturity.catalogues.clear_cache` has dropped it. The rows
-    are shared by every request: read them, never change them.
-    """
-    catalogue = get_catalogue(framework_id)
-    kept = _levels.get(framework_id)
-    if kept is None or kept[0] is not catalogue:
-        kept = _levels[framework_id] = (catalogue, levels_of(framework_id))
-    return kept[1]
+    """Return the levels of a framework in order; no query once in memory."""
+    return get_structure(framework_id).levels
 
 
 def _links_of(assessment, answer_ids) -> defaultdict[int, list[EvidenceLink]]:

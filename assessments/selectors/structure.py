@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from assessments.selectors.questionnaire import Address
 from maturity.catalogues import get_catalogue, get_structure
 from maturity.scoring import Score
 
@@ -26,6 +27,8 @@ class Area:
     verified_level: int | None = None
     # Answers rejected or questioned on their current version.
     objections: int = 0
+    # The address of its questionnaire page.
+    url: str = ""
     stages: list["Area"] = field(default_factory=list)
 
     @property
@@ -53,13 +56,14 @@ def areas_of(
     verified: Score | None = None,
     objections: Collection[str] = (),
 ) -> list[Area]:
-    """Return the modules of ``assessment`` with counts and levels; two queries.
+    """Return the modules of ``assessment`` with counts, levels and addresses.
 
     Lifecycle modules carry their stages in ``stages``. ``verified`` adds
     the levels of the verified reading, ``objections`` (requirement codes)
     the count of answers the assessors have to revise for the auditor.
     """
     catalogue = get_catalogue(assessment.framework_id)
+    address = Address("assessments:questionnaire", "area", pk=assessment.pk)
     total = defaultdict(int)
     answered = defaultdict(int)
     objected = defaultdict(int)
@@ -74,6 +78,7 @@ def areas_of(
     for module in modules:
         module_score = result.modules[module.code]
         area = Area(
+            url=address(module.code),
             code=module.code,
             name=module.name,
             name_en=module.name_en,
@@ -91,6 +96,7 @@ def areas_of(
             stage_score = module_score.stages[stage.code]
             area.stages.append(
                 Area(
+                    url=address(stage.code),
                     code=stage.code,
                     name=stage.name,
                     name_en=stage.name_en,

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Answer, AnswerStatus, Status, Verdict
+from assessments.models import Answer, AnswerStatus, EvidenceLink, Status, Verdict
 from assessments.selectors.questionnaire import questionnaire_url
 from assessments.selectors.reviews import VERDICT_COLUMNS
 from maturity.catalogues import get_catalogue
@@ -62,13 +62,14 @@ def answer_rows(assessment) -> list[tuple]:
     Enough for the statuses, the verdicts, the review counts and the
     submission check at once; one query.
     """
+    # Exists rather than counts: counting would group the rows by every
+    # column read, justifications included.
+    links = EvidenceLink.objects.filter(answer=OuterRef("pk"))
     return list(
         Answer.objects.filter(assessment=assessment)
         .annotate(
-            links=Count("evidence_links"),
-            confirmed=Count(
-                "evidence_links", filter=Q(evidence_links__needs_reconfirmation=False)
-            ),
+            links=Exists(links),
+            confirmed=Exists(links.filter(needs_reconfirmation=False)),
         )
         .values_list(*ANSWER_COLUMNS, named=True)
     )
@@ -105,9 +106,9 @@ def _problem_kind(row) -> str | None:
     if row is None or not row.status:
         return "unanswered"
     if row.status == AnswerStatus.SATISFIED:
-        if row.links == 0:
+        if not row.links:
             return "no_evidence"
-        if row.confirmed == 0:
+        if not row.confirmed:
             return "unconfirmed_evidence"
     if row.status == AnswerStatus.NOT_APPLICABLE and not row.justification.strip():
         return "no_justification"

@@ -15,7 +15,6 @@ from assessments import selectors, services
 from assessments.forms import AnswerForm
 from assessments.models import AnswerStatus, Status, Verdict
 from assessments.permissions import Action, can, get_assessment
-from assessments.selectors.questionnaire import Address
 from assessments.views.common import assessment_context, wants_json
 from maturity import catalogues
 from maturity.models import Requirement
@@ -64,7 +63,7 @@ def questionnaire(request, pk, area):
     current = selectors.find_area(areas, area)
     if current is None:
         raise Http404
-    _add_area_links(assessment, areas)
+    _add_objection_labels(areas)
     page = selectors.questionnaire_page(assessment, current, selected)
     can_review = assessment.status == Status.IN_REVIEW and can(
         request.user, Action.RECORD_VERDICT, assessment
@@ -116,16 +115,14 @@ def questionnaire(request, pk, area):
     return render(request, "assessments/questionnaire.html", context)
 
 
-def _add_area_links(assessment, areas) -> None:
-    """Give each module and stage of the navigation its address and badge.
+def _add_objection_labels(areas) -> None:
+    """Give each module and stage of the navigation the badge of its objections.
 
-    ``url`` is the address of its page, ``objections_label`` the count of
-    answers the auditor rejected or questioned there.
+    ``objections_label`` counts the answers the auditor rejected or
+    questioned there.
     """
-    address = Address("assessments:questionnaire", "area", pk=assessment.pk)
     stages = [stage for module in areas for stage in module.stages]
     for area in [*areas, *stages]:
-        area.url = address(area.code)
         area.objections_label = ngettext(
             "%(counter)s rejected", "%(counter)s rejected", area.objections
         ) % {"counter": area.objections}
