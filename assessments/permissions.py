@@ -25,6 +25,7 @@ from assessments.models import (
     Organisation,
     Role,
 )
+from maturity.catalogues import get_framework
 
 
 class Action(StrEnum):
@@ -210,13 +211,16 @@ def get_assessment(
 
     Raise 404 when ``user`` cannot see it at all, 403 when they can see it
     but not do ``action``. The organisation and framework come with it
-    unless ``related`` is False, for writes that read neither.
+    unless ``related`` is False, for writes that read neither; the
+    framework, which never changes, from memory.
     """
     assessments = Assessment.objects.filter(pk=pk)
     if related:
-        assessments = assessments.select_related("organisation", "framework")
+        assessments = assessments.select_related("organisation")
     assessment = assessments.first()
     if assessment is None or not access_to(user, assessment).visible:
         raise Http404
+    if related:
+        assessment.framework = get_framework(assessment.framework_id)
     require(user, action, assessment)
     return assessment

@@ -16,6 +16,7 @@ from maturity.scoring import Catalogue, RequirementRef
 _cache: dict[int, Catalogue] = {}
 _requirements: dict[int, dict[str, Requirement]] = {}
 _structures: dict[int, "Structure"] = {}
+_frameworks: dict[int, Framework] = {}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ def get_catalogue(framework: Framework | int) -> Catalogue:
     if catalogue is None:
         catalogue = _cache[framework_id] = _read_catalogue(framework_id)
     return catalogue
+
+
+def get_framework(framework_id: int) -> Framework:
+    """Return the framework ``framework_id``; one query the first time."""
+    framework = _frameworks.get(framework_id)
+    if framework is None:
+        framework = _frameworks[framework_id] = Framework.objects.get(pk=framework_id)
+    return framework
 
 
 def get_structure(framework: Framework | int) -> Structure:
@@ -79,6 +88,7 @@ def clear_cache() -> None:
     _cache.clear()
     _requirements.clear()
     _structures.clear()
+    _frameworks.clear()
 
 
 def _read_catalogue(framework_id: int) -> Catalogue:

@@ -5,6 +5,7 @@ import pytest
 from maturity.catalogues import (
     clear_cache,
     get_catalogue,
+    get_framework,
     get_requirement,
     get_structure,
 )
@@ -162,3 +163,13 @@ def test_it_reads_the_levels_modules_and_stages_once(
     assert all(
         first.stages[module.pk] == [] for module in first.modules if module.code != "LC"
     )
+
+
+def test_it_reads_a_framework_once(framework, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = get_framework(framework.pk)
+    with django_assert_num_queries(0):
+        again = get_framework(framework.pk)
+
+    assert again is first
+    assert (first.code, first.version) == (framework.code, framework.version)
