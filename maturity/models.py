@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LEVEL_NUMBERS = range(1, 6)
 level_validators = [MinValueValidator(1), MaxValueValidator(5)]
@@ -83,6 +84,16 @@ def keep_installed_at(sender, instance, raw, **kwargs):
 class LevelManager(models.Manager):
     def get_by_natural_key(self, code, version, number):
         return self.get(framework__code=code, framework__version=version, number=number)
+
+
+# The rank of each level as the standard writes it: 第一级 … 第五级.
+LEVEL_ORDINALS = {
+    1: pgettext_lazy("maturity level", "Level 1"),
+    2: pgettext_lazy("maturity level", "Level 2"),
+    3: pgettext_lazy("maturity level", "Level 3"),
+    4: pgettext_lazy("maturity level", "Level 4"),
+    5: pgettext_lazy("maturity level", "Level 5"),
+}
 
 
 class Level(models.Model):

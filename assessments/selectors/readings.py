@@ -8,7 +8,7 @@ finalised, rebuilt from their stored form without scoring again.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AssessmentTarget
@@ -19,6 +19,7 @@ from assessments.selectors.reviews import (
     verdicts_of,
 )
 from maturity.catalogues import get_catalogue, get_structure
+from maturity.models import LEVEL_ORDINALS
 from maturity.scoring import (
     AreaScore,
     Catalogue,
@@ -27,14 +28,6 @@ from maturity.scoring import (
     Score,
     score,
 )
-
-ORDINALS = {
-    1: pgettext_lazy("maturity level", "Level 1"),
-    2: pgettext_lazy("maturity level", "Level 2"),
-    3: pgettext_lazy("maturity level", "Level 3"),
-    4: pgettext_lazy("maturity level", "Level 4"),
-    5: pgettext_lazy("maturity level", "Level 5"),
-}
 
 
 @dataclass(frozen=True)
@@ -225,7 +218,7 @@ def level_names_of(framework_ids) -> dict[int, dict[int, str]]:
         for level in get_structure(framework_id).levels:
             name = level.name_en if english else level.name
             framework_names[level.number] = _("%(ordinal)s %(name)s") % {
-                "ordinal": ORDINALS.get(level.number, level.number),
+                "ordinal": LEVEL_ORDINALS.get(level.number, level.number),
                 "name": name,
             }
             if level.number == 1:

@@ -131,6 +131,18 @@ def test_levels_page_shows_definitions(client, framework):
     assert "<li>牵头/主导国际相关标准制定。</li>" in html
 
 
+def test_levels_are_ranked_as_the_standard_writes_them(client, framework):
+    chinese = client.get(
+        url("levels", framework), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    english = client.get(url("levels", framework)).content.decode()
+
+    for rank in ("第一级", "第二级", "第三级", "第四级", "第五级"):
+        assert rank in chinese
+    assert "第1级" not in chinese
+    assert "Level 5" in english
+
+
 def test_principles_page_lists_five_principles(client, framework):
     response = client.get(url("principles", framework))
 
