@@ -46,6 +46,31 @@ ALLOWED_TYPES = IMAGE_TYPES | {
 }
 
 
+TEXT_EXTENSIONS = frozenset({".txt", ".csv", ".tsv", ".md", ".log"})
+OOXML = "application/vnd.openxmlformats-officedocument."
+OFFICE_EXTENSIONS = {
+    f"{OOXML}wordprocessingml.document": ".docx",
+    f"{OOXML}spreadsheetml.sheet": ".xlsx",
+    f"{OOXML}presentationml.presentation": ".pptx",
+}
+# The endings a file's name may have for the type read from its content;
+# a name without an ending is accepted too.
+EXTENSIONS = {
+    "application/pdf": frozenset({".pdf"}),
+    "image/png": frozenset({".png"}),
+    "image/jpeg": frozenset({".jpg", ".jpeg"}),
+    "image/gif": frozenset({".gif"}),
+    "image/webp": frozenset({".webp"}),
+    "application/msword": frozenset({".doc"}),
+    "application/vnd.ms-excel": frozenset({".xls"}),
+    "text/plain": TEXT_EXTENSIONS,
+    "text/csv": TEXT_EXTENSIONS,
+    # An Office document can read as a plain ZIP archive.
+    "application/zip": frozenset({".zip", *OFFICE_EXTENSIONS.values()}),
+    **{kind: frozenset({ending}) for kind, ending in OFFICE_EXTENSIONS.items()},
+}
+
+
 def max_upload_size() -> int:
     """Return the largest evidence file accepted, in bytes."""
     return getattr(settings, "EVIDENCE_MAX_UPLOAD_SIZE", DEFAULT_MAX_UPLOAD_SIZE)
@@ -170,6 +195,22 @@ def check_upload(uploaded) -> str:
             )
             % {"type": content_type},
             code="type_not_allowed",
+        )
+    ending = Path(uploaded.name or "").suffix.lower()
+    if ending and ending not in EXTENSIONS[content_type]:
+        logger.warning("Evidence upload refused: %s named %s", content_type, ending)
+        raise ValidationError(
+            _(
+                "The file's name ends in %(ending)s but its content reads as "
+                "%(type)s. Give it the ending of its kind, such as %(expected)s, "
+                "and upload it again."
+            )
+            % {
+                "ending": ending,
+                "type": content_type,
+                "expected": ", ".join(sorted(EXTENSIONS[content_type])),
+            },
+            code="name_not_matching",
         )
     if content_type.startswith("text/") and not _looks_like_text(_head(uploaded)):
         raise ValidationError(

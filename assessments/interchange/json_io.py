@@ -574,7 +574,8 @@ class _Reader:
                 )
                 if not fields["url"].lower().startswith(("https://", "http://")):
                     self.error(
-                        f"{where}.url", _("must be an address starting with https://.")
+                        f"{where}.url",
+                        _("must be an address starting with https:// or http://."),
                     )
             elif kind == EvidenceKind.NOTE:
                 fields["note"] = self.text(entry, "note", where, required=True)

@@ -106,7 +106,9 @@ def evidence_add_link(
     """Record a link to a document kept elsewhere as evidence."""
     locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
     if not url.lower().startswith(("https://", "http://")):
-        raise ValidationError({"url": _("Enter an address starting with https://.")})
+        raise ValidationError(
+            {"url": _("Enter an address starting with https:// or http://.")}
+        )
     return _create_evidence(
         assessment=locked,
         requirement=requirement,

@@ -173,19 +173,25 @@ def _saved_data(assessment, requirement, change) -> dict:
     an acceptance was lost.
     """
     data = {"answer": _answer_data(change.answer)}
-    if not change.moves_levels:
-        return data
+    if change.moves_levels:
+        data |= _figures(assessment, requirement)
+    return data
+
+
+def _figures(assessment, requirement) -> dict:
+    """Return the figures of the page of ``requirement``, as the page shows them."""
     statuses, verdicts = selectors.answer_standing(assessment)
     readings = selectors.readings_of(assessment, statuses, verdicts)
-    data["summary"] = selectors.area_summary(
-        assessment, requirement.area_code, readings.self_assessed, statuses
-    )
-    data["verified"] = (
-        selectors.level_summary(readings.verified, requirement.area_code)
-        if readings.verified
-        else None
-    )
-    return data
+    return {
+        "summary": selectors.area_summary(
+            assessment, requirement.area_code, readings.self_assessed, statuses
+        ),
+        "verified": (
+            selectors.level_summary(readings.verified, requirement.area_code)
+            if readings.verified
+            else None
+        ),
+    }
 
 
 def _conflict_message(answer) -> str:
@@ -236,7 +242,13 @@ def answer_update(request, pk, code):
     except services.AnswerConflict as conflict:
         message = _conflict_message(conflict.current)
         if json:
-            data = {"error": message, "answer": _answer_data(conflict.current)}
+            # The figures of the stored answer, for the page to show if its
+            # reader takes that version.
+            data = {
+                "error": message,
+                "answer": _answer_data(conflict.current),
+                **_figures(assessment, requirement),
+            }
             return JsonResponse(data, status=409)
         messages.error(request, message)
         return redirect(back)

@@ -37,6 +37,7 @@
     this.again = false;
     this.timer = null;
     this.theirs = null;
+    this.theirFigures = null;
 
     var self = this;
     form.addEventListener("submit", function (event) {
@@ -107,6 +108,7 @@
         } else if (result.status === 409) {
           self.again = false;
           self.theirs = result.data.answer;
+          self.theirFigures = result.data;
           self.conflictBox.querySelector("[data-conflict-message]").textContent =
             result.data.error;
           self.conflictBox.hidden = false;
@@ -135,6 +137,8 @@
     this.form.elements.justification.value = this.theirs.justification;
     this.form.elements.version.value = this.theirs.version;
     this.updateBadge(this.theirs);
+    if (this.theirFigures.summary) setFigures(this.theirFigures.summary);
+    if (this.theirFigures.verified) setFigures(this.theirFigures.verified, "verified.");
     this.conflictBox.hidden = true;
     this.show("saved", texts.textSaved);
   };

@@ -89,6 +89,9 @@ def test_it_refuses_a_stale_version_with_the_newer_value(people, login):
     assert data["answer"]["justification"] == "Draft policy only."
     assert data["answer"]["version"] == 1
     assert "Draft policy only." in data["error"]
+    # The figures of the stored answer, for the page that takes that version.
+    assert data["summary"]["area"]["answered"] == 1
+    assert data["verified"] is None
     stored = Answer.objects.get()
     assert (stored.status, stored.justification, stored.version) == (
         "partial",

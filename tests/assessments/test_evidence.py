@@ -116,6 +116,32 @@ def test_it_refuses_content_that_is_not_allowed(
     assert stored_files(private_storage) == []
 
 
+@pytest.mark.parametrize("name", ["report.exe", "report.HTML", "report.docx"])
+def test_it_refuses_a_name_that_hides_what_the_file_is(
+    people, login, private_storage, name
+):
+    client = login(people.assessor)
+
+    response = _upload(client, people.assessment, name, PDF_BYTES)
+
+    body = response.content.decode()
+    assert "but its content reads as application/pdf" in body
+    assert ".pdf" in body
+    assert not Evidence.objects.exists()
+    assert stored_files(private_storage) == []
+
+
+@pytest.mark.parametrize("name", ["制度.PDF", "制度"])
+def test_it_keeps_a_name_with_the_ending_of_its_kind_or_none(
+    people, login, private_storage, name
+):
+    client = login(people.assessor)
+
+    _upload(client, people.assessment, name, PDF_BYTES)
+
+    assert Evidence.objects.get().original_name == name
+
+
 def test_it_stops_an_upload_over_the_size_limit(
     people, login, settings, private_storage
 ):
