@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -66,18 +67,34 @@ class Filter:
     )
 
 
+PLACEHOLDER = 2_147_483_647
+
+
+@lru_cache(maxsize=1024)
+def _address_parts(name, free, fixed, prefix, urlconf) -> tuple[str, str]:
+    """Return what comes before and after ``free`` in the address ``name``."""
+    address = reverse(name, kwargs={**dict(fixed), free: PLACEHOLDER}, urlconf=urlconf)
+    head, _placeholder, tail = address.rpartition(str(PLACEHOLDER))
+    return head, tail
+
+
 class Address:
     """An address reversed once with a placeholder, then filled per item.
 
     Reversing costs far more than formatting a string, and a questionnaire
-    page links every requirement and evidence item to several forms.
+    page links every requirement and evidence item to several forms. The
+    parts are kept per process, for the same name, arguments, script
+    prefix and URLconf.
     """
 
-    PLACEHOLDER = 2_147_483_647
-
     def __init__(self, name: str, free: str, **fixed):
-        address = reverse(name, kwargs={**fixed, free: self.PLACEHOLDER})
-        self.head, _placeholder, self.tail = address.rpartition(str(self.PLACEHOLDER))
+        self.head, self.tail = _address_parts(
+            name,
+            free,
+            tuple(sorted(fixed.items())),
+            get_script_prefix(),
+            get_urlconf() or settings.ROOT_URLCONF,
+        )
 
     def __call__(self, value) -> str:
         return f"{self.head}{quote(str(value))}{self.tail}"
