@@ -30,6 +30,11 @@ from assessments.views.questionnaire import (
 
 logger = logging.getLogger(__name__)
 
+# Session key of what was typed in a new-evidence form the portal refused,
+# shown again once on the form; a file cannot be kept and is chosen again.
+EVIDENCE_DRAFT = "evidence_draft"
+DRAFT_FIELDS = ("kind", "title", "url", "note", "description", "effective_from")
+
 
 def _evidence_list_url(assessment) -> str:
     return reverse("assessments:evidence-list", kwargs={"pk": assessment.pk})
@@ -77,11 +82,15 @@ def requirement_evidence(request, pk, code):
     if not assessment.is_editable:
         return redirect_with_errors(request, locked_error(assessment), back)
 
+    draft = request.session.pop(EVIDENCE_DRAFT, None)
+    if not draft or draft.get("where") != [assessment.pk, requirement.code]:
+        draft = {"kind": EvidenceKind.FILE}
     choices = selectors.evidence_choices(assessment, requirement)
     context = assessment_context(
         request,
         assessment,
         "questionnaire",
+        draft=draft,
         requirement=requirement,
         selected=selected,
         back=back,
@@ -116,6 +125,8 @@ def _evidence_add(request, pk, code, handler):
 
     # Reading the files parses the body, which runs the handler's count.
     form = EvidenceForm(request.POST, request.FILES)
+    if requirement:
+        _keep_draft(request, assessment, requirement)
     if handler.exceeded:
         return redirect_with_errors(request, uploads.too_large_error(), again)
     if not form.is_valid():
@@ -144,10 +155,18 @@ def _evidence_add(request, pk, code, handler):
             evidence = services.evidence_add_note(note=data["note"], **common)
     except ValidationError as error:
         return redirect_with_errors(request, error, again)
+    request.session.pop(EVIDENCE_DRAFT, None)
     messages.success(
         request, _("Added the evidence item “%(title)s”.") % {"title": evidence.title}
     )
     return redirect(back)
+
+
+def _keep_draft(request, assessment, requirement) -> None:
+    """Keep what was typed in the form, for the form to show if it is refused."""
+    draft = {field: request.POST.get(field, "") for field in DRAFT_FIELDS}
+    draft["where"] = [assessment.pk, requirement.code]
+    request.session[EVIDENCE_DRAFT] = draft
 
 
 @login_required

@@ -519,6 +519,32 @@ def test_it_shows_a_refused_upload_on_the_attach_page(people, login):
     assert Evidence.objects.get().title == "访谈"
 
 
+def test_the_attach_page_keeps_what_was_typed_when_refused(people, login):
+    client = login(people.assessor)
+    add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+    typed = {
+        "kind": "link",
+        "title": "风险偏好声明",
+        "url": "javascript:alert(1)",
+        "description": "董事会批准 <b>2026</b>",
+        "effective_from": "2026-03-01",
+    }
+
+    client.post(add, typed)
+    again = client.get(_attach_page(people.assessment)).content.decode()
+    later = client.get(_attach_page(people.assessment)).content.decode()
+
+    assert not Evidence.objects.exists()
+    assert 'value="link" checked' in again
+    assert 'value="风险偏好声明"' in again
+    assert 'value="javascript:alert(1)"' in again
+    assert "董事会批准 &lt;b&gt;2026&lt;/b&gt;</textarea>" in again
+    assert 'value="2026-03-01"' in again
+    # Shown once: the form is empty again afterwards.
+    assert "风险偏好声明" not in later
+    assert 'value="file" checked' in later
+
+
 def test_it_shows_a_refused_attachment_on_the_attach_page(people, login):
     foreign = file_evidence(people.other, people.admin)
     document = file_evidence(people.assessment, people.assessor)
