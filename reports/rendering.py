@@ -89,13 +89,17 @@ def _series(areas, reading_names=("self", "verified")) -> list[charts.Series]:
 
 
 def report_charts(context: ReportContext) -> list[Chart]:
-    """Return the module and stage charts of a report as data: URIs."""
+    """Return the module and stage charts of a report as data: URIs.
+
+    The verified reading is drawn once an auditor has given a verdict.
+    """
+    readings = ("self", "verified") if context.audited else ("self",)
     modules = context.modules
     names = [module.name for module in modules]
     if len(modules) >= RADAR_MIN_MODULES:
-        svg = charts.module_radar(names, _series(modules))
+        svg = charts.module_radar(names, _series(modules, readings))
     else:
-        svg = charts.stage_bars(names, _series(modules), values=False)
+        svg = charts.stage_bars(names, _series(modules, readings), values=False)
     result = [
         Chart(
             charts.svg_data_uri(svg),
@@ -106,7 +110,7 @@ def report_charts(context: ReportContext) -> list[Chart]:
     stages = context.stages
     if stages:
         svg = charts.stage_bars(
-            [stage.name for stage in stages], _series(stages), values=False
+            [stage.name for stage in stages], _series(stages, readings), values=False
         )
         result.append(
             Chart(

@@ -36,7 +36,7 @@ from reports.vocabulary import Label, label, level_ordinal
 
 # Part of every revision: raise it when the report template starts showing
 # something new, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 3
+REPORT_LAYOUT = 4
 
 SELF = "self"
 VERIFIED = "verified"
@@ -515,6 +515,9 @@ class ReportContext:
     finding_counts: list[tuple[Label, int]]
     answered: int
     total: int
+    # Whether an auditor gave any verdict, or a verified reading was frozen:
+    # before that the verified reading says nothing and is not shown.
+    audited: bool = True
 
     @property
     def is_final(self) -> bool:
@@ -905,4 +908,9 @@ def report_context(assessment, *, reading: str = "auto") -> ReportContext:
         ],
         answered=sum(1 for entry in entries.values() if entry.status),
         total=len(entries),
+        audited=(
+            a.verified_scores is not None
+            if a.is_finalised
+            else any(_review_of(x) is not None for x in snapshot.answers)
+        ),
     )

@@ -17,7 +17,7 @@ from assessments.models import (
 )
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
-from reports import selectors
+from reports import rendering, selectors
 from reports.models import Report, ReportStatus
 from tests.assessments.assessment_factories import AssessmentFactory
 from tests.reports.report_data import build_assessment
@@ -251,3 +251,22 @@ def test_it_tells_an_abandoned_render_from_a_pending_one(people):
     assert state["phase"] == "abandoned"
     assert state["pending"] is False
     assert state["download_url"] is None
+
+
+def test_it_shows_no_verified_reading_before_any_verdict(people):
+    before = selectors.report_context(people.assessment)
+    html_before = rendering.report_html(before, charts=[])
+    Review.objects.create(
+        answer=people.answers[0],
+        verdict="rejected",
+        comment="缺少证据",
+        answer_version=people.answers[0].version,
+        reviewer=people.auditor,
+    )
+    after = selectors.report_context(people.assessment)
+    html_after = rendering.report_html(after, charts=[])
+
+    assert not before.audited
+    assert after.audited
+    assert "尚未审核" in html_before
+    assert "尚未审核" not in html_after
