@@ -100,13 +100,17 @@ def report_charts(context: ReportContext) -> list[Chart]:
         svg = charts.module_radar(names, _series(modules, readings))
     else:
         svg = charts.stage_bars(names, _series(modules, readings), values=False)
-    result = [
-        Chart(
-            charts.svg_data_uri(svg),
+    if context.audited:
+        caption = (
             "图 1  各模块成熟度级别：自评、核验与目标 "
-            "Figure 1. Module levels: self-assessed, verified, target",
+            "Figure 1. Module levels: self-assessed, verified, target"
         )
-    ]
+    else:
+        caption = (
+            "图 1  各模块成熟度级别：自评与目标 "
+            "Figure 1. Module levels: self-assessed, target"
+        )
+    result = [Chart(charts.svg_data_uri(svg), caption)]
     stages = context.stages
     if stages:
         svg = charts.stage_bars(

@@ -270,3 +270,6 @@ def test_it_shows_no_verified_reading_before_any_verdict(people):
     assert after.audited
     assert "尚未审核" in html_before
     assert "尚未审核" not in html_after
+    # Whether each level is met in the verified reading, once there is one.
+    assert "· 核验" not in html_before
+    assert "· 核验未达到" in html_after
