@@ -8,7 +8,6 @@ instead, so CI always covers them.
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -138,21 +137,9 @@ class WorkerProcess:
         # The worker must run against the very files under test.
         env["PYTHONPATH"] = str(ROOT)
         env.update(self.extra_env)
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--loglevel=INFO",
-            "--pool=prefork",
-            "--concurrency=1",
-            f"--queues={self.queue}",
-            f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        from portal.benchmark.processes import celery_worker_command
+
+        command = celery_worker_command(self.queue, f"test-{uuid.uuid4().hex[:8]}")
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -74,6 +75,29 @@ class ChildProcess:
     def _signal(self, number: int) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, number)
+
+
+def celery_worker_command(queue: str, hostname: str) -> list[str]:
+    """Return the command of one Celery worker of the portal, on ``queue`` only.
+
+    One task at a time in one child process, without gossip or mingle, so
+    that a worker can be started, killed and counted on its own.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "portal",
+        "worker",
+        "--loglevel=INFO",
+        "--pool=prefork",
+        "--concurrency=1",
+        f"--queues={queue}",
+        f"--hostname={hostname}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
 
 
 def free_port() -> int:

@@ -11,7 +11,6 @@ workers' logs show it rendered more than once.
 
 import random
 import re
-import sys
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from django.db import connection
 from kombu import Exchange, Queue
 
-from portal.benchmark.processes import ChildProcess, wait_for
+from portal.benchmark.processes import ChildProcess, celery_worker_command, wait_for
 from portal.benchmark.sandbox import Sandbox
 from portal.celery import app
 from reports.models import Report, ReportStatus
@@ -40,21 +39,9 @@ class Worker:
     """A Celery worker of the portal in its own process, on one queue."""
 
     def __init__(self, sandbox: Sandbox, queue: str, number: int):
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--loglevel=INFO",
-            "--pool=prefork",
-            "--concurrency=1",
-            f"--queues={queue}",
-            f"--hostname=benchmark-{number}-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        command = celery_worker_command(
+            queue, f"benchmark-{number}-{uuid.uuid4().hex[:8]}"
+        )
         env = sandbox.environment(CELERY_TASK_DEFAULT_QUEUE=queue)
         log_path = sandbox.log_path(f"worker-{number}.log")
         self.process = ChildProcess(command, env, log_path)
