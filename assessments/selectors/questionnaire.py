@@ -24,7 +24,7 @@ from assessments.models import (
     Verdict,
 )
 from maturity.catalogues import get_catalogue, get_requirement, get_structure
-from maturity.models import Level, Requirement
+from maturity.models import Requirement
 
 # Verdicts that send an answer back to the assessors.
 OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
@@ -209,7 +209,7 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     """Return the requirements of one page grouped by level; four queries.
 
     The requirements and levels come from memory once read (see
-    :func:`area_requirements` and :func:`framework_levels`).
+    :func:`area_requirements` and :func:`maturity.catalogues.get_structure`).
 
     Each level group holds :class:`Item` rows filtered by ``selected``, with
     their evidence, verdicts, comments and findings, the labels of their
@@ -235,7 +235,7 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     _add_findings(assessment, shown)
     _add_labels_and_urls(assessment, shown)
     groups = []
-    for level in framework_levels(assessment.framework_id):
+    for level in get_structure(assessment.framework_id).levels:
         level_items = [i for i in shown if i.requirement.level == level.number]
         if level_items:
             groups.append({"level": level, "items": level_items})
@@ -245,11 +245,6 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
         "total": len(items),
         "acceptable": sum(item.awaits_acceptance for item in items),
     }
-
-
-def framework_levels(framework_id) -> list[Level]:
-    """Return the levels of a framework in order; no query once in memory."""
-    return get_structure(framework_id).levels
 
 
 def _links_of(assessment, answer_ids) -> defaultdict[int, list[EvidenceLink]]:
