@@ -36,7 +36,7 @@ from reports.vocabulary import Label, label, level_ordinal
 
 # Part of every revision: raise it when the report template starts showing
 # something new, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 4
+REPORT_LAYOUT = 5
 
 SELF = "self"
 VERIFIED = "verified"

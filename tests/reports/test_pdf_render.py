@@ -83,8 +83,10 @@ def test_it_renders_three_hundred_requirements_over_many_pages():
 
 def sections_document(pages: int) -> str:
     placeholders = "".join('<div class="toc__placeholder"></div>' for _ in range(pages))
+    # Report chapters follow one another on a page; these take one each.
     sections = "".join(
-        f'<section class="chapter" id="s{n}"><h1>第{n}节</h1><p>策略</p></section>'
+        f'<section class="chapter" id="s{n}" style="break-before: page">'
+        f"<h1>第{n}节</h1><p>策略</p></section>"
         for n in range(1, 4)
     )
     return (

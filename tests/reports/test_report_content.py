@@ -8,6 +8,7 @@ command. The tests then read the PDFs as a person or a parser would.
 
 import io
 import re
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -40,6 +41,8 @@ from tests.reports.report_data import (
 pytestmark = pytest.mark.django_db
 
 NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+# A millimetre in PDF points.
+MM = 72 / 25.4
 
 
 def level_label(framework, number: int) -> str:
@@ -229,6 +232,78 @@ def test_it_numbers_the_table_of_contents_with_real_pages(rendered):
     assert match
     target = pages[int(match.group(1)) - 1]
     assert "4.4 LC 模型生命周期" in target
+
+
+def contents_lines(pdf: bytes, folder) -> list[tuple[str, int]]:
+    """Return each line of the contents as its title and the page it names."""
+    path = folder / "contents.pdf"
+    path.write_bytes(pdf)
+    completed = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-f", "2", "-l", "2", path, "-"],
+        capture_output=True,
+        check=True,
+    )
+    lines = completed.stdout.decode("utf-8").splitlines()
+    return [
+        (match.group(1), int(match.group(2)))
+        for line in lines
+        if (match := re.fullmatch(r"\s*(\S.*?)\s{2,}(\d+)\s*", line))
+    ]
+
+
+def test_it_numbers_every_line_of_the_contents_with_its_page(rendered, tmp_path):
+    # The finalised report: a draft's watermark cuts into the text read back.
+    pages = [flat(page) for page in rendered.final.pages]
+
+    lines = contents_lines(rendered.final.bytes, tmp_path)
+
+    # Six chapters and the appendix, eleven modules and nine stages.
+    assert len(lines) == 27
+    for title, number in lines:
+        assert flat(title) in pages[number - 1], (title, number)
+        assert not any(flat(title) in page for page in pages[2 : number - 1])
+
+
+def text_reach(pdf: bytes, folder) -> list[float]:
+    """Return how far down the text area of each page its text reaches.
+
+    The text area is the page less the margins of report.css's @page rule,
+    which hold the running header and the page number: 0 for a page whose
+    text area holds nothing, 1 for a page filled to the bottom.
+    """
+    path = folder / "reach.pdf"
+    path.write_bytes(pdf)
+    completed = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", path, "-"],
+        capture_output=True,
+        check=True,
+    )
+    top, bottom = 22 * MM, 297 * MM - 20 * MM
+    reach = []
+    for page in completed.stdout.decode("utf-8").split("<page ")[1:]:
+        lowest = [
+            float(y)
+            for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', page)
+            if top < float(y) < bottom
+        ]
+        reach.append((max(lowest, default=top) - top) / (bottom - top))
+    return reach
+
+
+def test_it_leaves_no_page_mostly_blank(rendered, tmp_path):
+    # The finalised report, without the watermark's text across each page.
+    reach = text_reach(rendered.final.bytes, tmp_path)
+
+    # The tallest block that is never split, a chart with its chapter's
+    # title, takes less than two thirds of a page: a page with less than a
+    # third of it filled was ended by a page break, not by what follows.
+    # The cover and the contents are pages of their own.
+    short = [
+        (number, f"{share:.0%}")
+        for number, share in enumerate(reach[2:-1], 3)
+        if share < 1 / 3
+    ]
+    assert short == []
 
 
 def test_it_marks_every_page_of_a_draft(rendered):
