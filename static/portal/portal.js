@@ -9,4 +9,16 @@
       target.form.submit();
     }
   });
+
+  // A row of tabs too wide for the screen scrolls sideways; open it with the
+  // current tab in the middle rather than cut off at the far end.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tabs").forEach(function (tabs) {
+      var current = tabs.querySelector('[aria-current="page"]');
+      if (current && tabs.scrollWidth > tabs.clientWidth) {
+        tabs.scrollLeft =
+          current.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - current.offsetWidth) / 2;
+      }
+    });
+  });
 })();
