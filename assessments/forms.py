@@ -150,18 +150,33 @@ class EvidenceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        if kind == EvidenceKind.FILE and not cleaned.get("file"):
+        if kind == EvidenceKind.FILE and self._missing("file"):
             self.add_error("file", _("Choose a file to upload."))
-        elif kind == EvidenceKind.LINK and not cleaned.get("url"):
+        elif kind == EvidenceKind.LINK and self._missing("url"):
             self.add_error("url", _("Enter the address of the document."))
-        elif kind == EvidenceKind.NOTE and not cleaned.get("note", "").strip():
+        elif kind == EvidenceKind.NOTE and self._missing("note"):
             self.add_error("note", _("Write the note."))
-        if (
-            kind in {EvidenceKind.LINK, EvidenceKind.NOTE}
-            and not cleaned.get("title", "").strip()
-        ):
+        if kind in {EvidenceKind.LINK, EvidenceKind.NOTE} and self._missing("title"):
             self.add_error("title", _("Give the evidence item a title."))
         return cleaned
+
+    def _missing(self, field: str) -> bool:
+        # A field its own check refused, such as an empty file or a malformed
+        # address, is absent from cleaned_data too; it already says why.
+        if self.has_error(field):
+            return False
+        value = self.cleaned_data.get(field)
+        return not (value.strip() if isinstance(value, str) else value)
+
+    def show_refusal(self, errors: dict[str, list[str]]) -> None:
+        """Show on this unbound form why an earlier submission was refused.
+
+        Nothing is checked again: the file chosen then is gone, and some
+        reasons came from the services rather than from the form.
+        """
+        self.cleaned_data = {}
+        for field, messages in errors.items():
+            self.add_error(field, messages)
 
 
 class AttachExistingForm(forms.Form):

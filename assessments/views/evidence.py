@@ -4,7 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from assessments import selectors, services, uploads
 from assessments.forms import AttachExistingForm, EvidenceForm
 from assessments.models import EvidenceKind, EvidenceLink
 from assessments.permissions import Action, can, get_assessment, require
-from assessments.services.common import locked_error
+from assessments.services.common import AssessmentLocked, locked_error
 from assessments.views.common import (
     assessment_context,
     redirect_with_errors,
@@ -30,8 +30,9 @@ from assessments.views.questionnaire import (
 
 logger = logging.getLogger(__name__)
 
-# Session key of what was typed in a new-evidence form the portal refused,
-# shown again once on the form; a file cannot be kept and is chosen again.
+# Session key of a new-evidence form the portal refused: what was typed and
+# why each field was refused, shown again once on the form it came from. A
+# file cannot be kept and is chosen again.
 EVIDENCE_DRAFT = "evidence_draft"
 DRAFT_FIELDS = ("kind", "title", "url", "note", "description", "effective_from")
 
@@ -64,7 +65,9 @@ def evidence_list(request, pk):
         items=selectors.evidence_of(assessment),
         deletions=list(assessment.evidence_deletions.select_related("deleted_by")),
         can_manage_evidence=can_manage,
-        evidence_form=EvidenceForm(auto_id="new-evidence-%s"),
+        evidence_form=_evidence_form(
+            _take_draft(request, assessment), auto_id="new-evidence-%s"
+        ),
         max_upload_size=uploads.max_upload_size(),
     )
     return render(request, "assessments/evidence_list.html", context)
@@ -79,18 +82,16 @@ def requirement_evidence(request, pk, code):
     selected = request.GET.get("show")
     selected = selected if selected in FILTERS else None
     back = requirement_url(assessment, requirement, selected)
+    draft = _take_draft(request, assessment, requirement)
     if not assessment.is_editable:
         return redirect_with_errors(request, locked_error(assessment), back)
 
-    draft = request.session.pop(EVIDENCE_DRAFT, None)
-    if not draft or draft.get("where") != [assessment.pk, requirement.code]:
-        draft = {"kind": EvidenceKind.FILE}
     choices = selectors.evidence_choices(assessment, requirement)
     context = assessment_context(
         request,
         assessment,
         "questionnaire",
-        draft=draft,
+        form=_evidence_form(draft, auto_id="evidence-%s"),
         requirement=requirement,
         selected=selected,
         back=back,
@@ -99,6 +100,23 @@ def requirement_evidence(request, pk, code):
         max_upload_size=uploads.max_upload_size(),
     )
     return render(request, "assessments/requirement_evidence.html", context)
+
+
+def _take_draft(request, assessment, requirement=None) -> dict | None:
+    """Return the refused form kept for this page, forgetting any other."""
+    draft = request.session.pop(EVIDENCE_DRAFT, None)
+    where = [assessment.pk, requirement.code if requirement else None]
+    return draft if draft and draft.get("where") == where else None
+
+
+def _evidence_form(draft, *, auto_id: str) -> EvidenceForm:
+    """Return an empty new-evidence form, or the refused one of ``draft``."""
+    if draft is None:
+        return EvidenceForm(auto_id=auto_id)
+    typed = {field: draft[field] for field in DRAFT_FIELDS if draft.get(field)}
+    form = EvidenceForm(initial=typed, auto_id=auto_id)
+    form.show_refusal(draft.get("errors", {}))
+    return form
 
 
 @csrf_exempt
@@ -125,18 +143,12 @@ def _evidence_add(request, pk, code, handler):
 
     # Reading the files parses the body, which runs the handler's count.
     form = EvidenceForm(request.POST, request.FILES)
-    if requirement:
-        _keep_draft(request, assessment, requirement)
+    where = [assessment.pk, requirement.code if requirement else None]
     if handler.exceeded:
-        return redirect_with_errors(request, uploads.too_large_error(), again)
+        errors = {"file": uploads.too_large_error().messages}
+        return _refuse(request, where, errors, again)
     if not form.is_valid():
-        errors = [
-            f"{form.fields[field].label}: {' '.join(messages_)}"
-            if field in form.fields
-            else " ".join(messages_)
-            for field, messages_ in form.errors.items()
-        ]
-        return redirect_with_errors(request, ValidationError(errors), again)
+        return _refuse(request, where, form.errors, again)
     data = form.cleaned_data
     common = {
         "assessment": assessment,
@@ -153,8 +165,12 @@ def _evidence_add(request, pk, code, handler):
             evidence = services.evidence_add_link(url=data["url"], **common)
         else:
             evidence = services.evidence_add_note(note=data["note"], **common)
+    except AssessmentLocked as error:
+        # The attach page sends a locked assessment back to the questionnaire
+        # with this same message; going there at once says it only once.
+        return redirect_with_errors(request, error, back)
     except ValidationError as error:
-        return redirect_with_errors(request, error, again)
+        return _refuse(request, where, _field_errors(error, data["kind"]), again)
     request.session.pop(EVIDENCE_DRAFT, None)
     messages.success(
         request, _("Added the evidence item “%(title)s”.") % {"title": evidence.title}
@@ -162,11 +178,32 @@ def _evidence_add(request, pk, code, handler):
     return redirect(back)
 
 
-def _keep_draft(request, assessment, requirement) -> None:
-    """Keep what was typed in the form, for the form to show if it is refused."""
+def _field_errors(error: ValidationError, kind: str) -> dict[str, list[str]]:
+    """Return the messages of a service's ``error`` by the field they concern."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    # The checks of an uploaded file name no field: they are about the file.
+    field = "file" if kind == EvidenceKind.FILE else NON_FIELD_ERRORS
+    return {field: error.messages}
+
+
+def _refuse(request, where, errors, to: str):
+    """Keep what was typed and why it was refused, and go back to the form.
+
+    A message about a field is shown next to it and nowhere else; one about
+    the whole form is shown at the top of the page.
+    """
     draft = {field: request.POST.get(field, "") for field in DRAFT_FIELDS}
-    draft["where"] = [assessment.pk, requirement.code]
+    draft["where"] = where
+    draft["errors"] = {}
+    for field, field_messages in errors.items():
+        if field in EvidenceForm.base_fields:
+            draft["errors"][field] = [str(message) for message in field_messages]
+        else:
+            for message in field_messages:
+                messages.error(request, message)
     request.session[EVIDENCE_DRAFT] = draft
+    return redirect(to)
 
 
 @login_required
@@ -192,6 +229,9 @@ def evidence_attach(request, pk, code):
         services.evidence_attach(
             evidence=evidence, requirement=requirement, actor=request.user
         )
+    except AssessmentLocked as error:
+        # Not to the attach page, which would say it a second time.
+        return redirect_with_errors(request, error, back)
     except ValidationError as error:
         return redirect_with_errors(request, error, again)
     messages.success(
@@ -290,3 +330,4 @@ def evidence_download(request, pk, evidence):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+

@@ -559,3 +559,159 @@ def test_it_shows_a_refused_attachment_on_the_attach_page(people, login):
     assert refused["Location"] == _attach_page(people.assessment)
     assert attached["Location"].endswith("/modules/STR/#STR-1.1")
     assert document.links.get().answer.requirement.code == "STR-1.1"
+
+
+# A refused form as typed, the field it is refused on, and how the one
+# message shown, next to that field, begins.
+FORM_REFUSALS = {
+    "empty file": (
+        {"kind": "file", "file": ("empty.pdf", b"")},
+        "file",
+        "The submitted file is empty.",
+    ),
+    "no file": ({"kind": "file"}, "file", "Choose a file to upload."),
+    "ftp address": (
+        {"kind": "link", "title": "Policy", "url": "ftp://x"},
+        "url",
+        "Enter a valid URL.",
+    ),
+    "not an address": (
+        {"kind": "link", "title": "Policy", "url": "not a url"},
+        "url",
+        "Enter a valid URL.",
+    ),
+    "other scheme": (
+        {"kind": "link", "title": "Policy", "url": "ftp://files.example/p.pdf"},
+        "url",
+        "Enter an address starting with https:// or http://.",
+    ),
+    "no title": (
+        {"kind": "link", "title": "", "url": "https://intra.example/p"},
+        "title",
+        "Give the evidence item a title.",
+    ),
+    "title too long": (
+        {"kind": "note", "title": "x" * 201, "note": "CRO confirmed."},
+        "title",
+        "Ensure this value has at most 200 characters (it has 201).",
+    ),
+    "name not matching": (
+        {"kind": "file", "file": ("report.exe", PDF_BYTES)},
+        "file",
+        "The file&#x27;s name ends in .exe but its content reads as application/pdf.",
+    ),
+    "too large": (
+        {"kind": "file", "file": ("big.pdf", PDF_BYTES + b"0" * 5000)},
+        "file",
+        "The file is larger than 1000",
+    ),
+}
+
+# Each form by the route it posts to and the prefix of its fields' ids.
+EVIDENCE_FORMS = {
+    "attach page": ("assessments:evidence-add", ["STR-1.1"], "evidence-"),
+    "evidence list": ("assessments:evidence-create", [], "new-evidence-"),
+}
+
+
+def _error_list(body, field_id):
+    found = re.search(rf'<ul class="errorlist" id="{field_id}_error">(.*?)</ul>', body)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def _errors_shown(body):
+    """Return every error on the page: next to fields and at its top."""
+    lists = re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', body, re.S)
+    beside = [item for found in lists for item in re.findall(r"<li>(.*?)</li>", found)]
+    on_top = re.findall(r'<li class="message message--error">(.*?)</li>', body, re.S)
+    return beside + on_top
+
+
+@pytest.mark.parametrize("refusal", FORM_REFUSALS.values(), ids=FORM_REFUSALS)
+@pytest.mark.parametrize("where", EVIDENCE_FORMS.values(), ids=EVIDENCE_FORMS)
+def test_it_shows_each_refusal_once_next_to_its_field(
+    people, login, settings, where, refusal
+):
+    settings.EVIDENCE_MAX_UPLOAD_SIZE = 1000
+    route, codes, prefix = where
+    typed, field, expected = refusal
+    if "file" in typed:
+        typed = {**typed, "file": SimpleUploadedFile(*typed["file"])}
+    client = login(people.assessor)
+
+    response = client.post(
+        reverse(route, args=[people.assessment.pk, *codes]),
+        typed,
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert not Evidence.objects.exists()
+    assert body.count(expected) == 1
+    shown = _errors_shown(body)
+    assert len(shown) == 1
+    assert shown[0].startswith(expected)
+    assert _error_list(body, f"{prefix}{field}") == shown
+
+
+def test_it_shows_a_refusal_next_to_its_field_in_the_users_language(people, login):
+    client = login(people.assessor)
+    upload = SimpleUploadedFile("empty.pdf", b"")
+
+    response = client.post(
+        reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"]),
+        {"kind": "file", "file": upload},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-CN",
+    )
+
+    body = response.content.decode()
+    assert _error_list(body, "evidence-file") == ["提交的是空文件。"]
+    assert "请选择要上传的文件。" not in body
+
+
+def test_the_evidence_list_keeps_what_was_typed_when_refused(people, login):
+    client = login(people.assessor)
+    typed = {"kind": "link", "title": "风险偏好声明", "url": "not a url"}
+
+    client.post(
+        reverse("assessments:evidence-create", args=[people.assessment.pk]),
+        typed,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = reverse("assessments:evidence-list", args=[people.assessment.pk])
+    again = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    later = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert re.search(r'value="link"[^>]* checked', again)
+    assert 'value="风险偏好声明"' in again
+    assert 'value="not a url"' in again
+    assert _error_list(again, "new-evidence-url") == ["Enter a valid URL."]
+    assert "风险偏好声明" not in later
+    assert "Enter a valid URL." not in later
+
+
+@pytest.mark.parametrize("route", ["evidence-add", "evidence-attach"])
+def test_it_says_once_that_a_locked_assessment_takes_no_evidence(people, login, route):
+    document = file_evidence(people.assessment, people.assessor)
+    set_status(people.assessment, Status.SUBMITTED)
+    client = login(people.assessor)
+    typed = {"kind": "note", "title": "t", "note": "n", "evidence": document.pk}
+
+    refused = client.post(
+        reverse(f"assessments:{route}", args=[people.assessment.pk, "STR-1.1"]),
+        typed,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    if refused["Location"] == _attach_page(people.assessment):
+        client.get(refused["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    # The questionnaire shows the messages as any page does; the evidence list
+    # is read instead to leave that page's own rendering out of this test.
+    page = client.get(
+        reverse("assessments:evidence-list", args=[people.assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    assert refused["Location"].endswith("/modules/STR/#STR-1.1")
+    assert page.count("answers and evidence can be changed only") == 1
