@@ -99,6 +99,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Renders, by name and explicitly, the parts of pages that repeat a block
+    # many times (see portal/jinja2.py); files end in .jinja.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja2.environment"},
+    },
 ]
 
 # Database: a SQLite file on a laptop, PostgreSQL in production and CI.

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from jinja2.ext import babel_extract
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "portal" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 SOURCES = ["portal", "maturity", "assessments", "reports", "templates"]
+JINJA_KEYWORDS = ("_", "gettext", "ngettext")
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,32 @@ def test_every_string_has_a_chinese_translation(extracted):
     ]
 
     assert missing == []
+
+
+def jinja_messages() -> set[str]:
+    """Return the message ids of the Jinja2 templates, which makemessages skips."""
+    found = set()
+    for path in sorted((ROOT / "templates").rglob("*.jinja")):
+        with path.open("rb") as source:
+            for _line, _function, message, _comments in babel_extract(
+                source, JINJA_KEYWORDS, [], {"extensions": "jinja2.ext.i18n"}
+            ):
+                forms = message if isinstance(message, tuple) else (message,)
+                found.update(form for form in forms if form)
+    return found
+
+
+def test_every_string_of_the_jinja_templates_has_a_chinese_translation():
+    catalogue = {}
+    for entry in polib.pofile(str(CATALOGUE)):
+        if entry.translated() and "fuzzy" not in entry.flags:
+            catalogue[entry.msgid] = entry
+            if entry.msgid_plural:
+                catalogue[entry.msgid_plural] = entry
+    messages = jinja_messages()
+
+    assert "Auditor's verdict" in messages
+    assert sorted(messages - catalogue.keys()) == []
 
 
 def test_the_compiled_catalogue_is_up_to_date():
