@@ -1,6 +1,8 @@
 """Template helpers of the portal's pages: switcher, people, figures, levels."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from assessments.selectors import memberships_of, person_name
 
@@ -13,6 +15,17 @@ def organisation_switcher(context, current=None):
     request = context["request"]
     memberships = memberships_of(request.user) if request.user.is_authenticated else []
     return {"memberships": memberships, "current": current, "request": request}
+
+
+@register.simple_tag
+def requirement_text(requirement):
+    """Render the text of a requirement as the questionnaire shows it."""
+    html = render_to_string(
+        "assessments/_requirement_text.jinja",
+        {"requirement": requirement},
+        using="jinja2",
+    )
+    return mark_safe(html)  # noqa: S308
 
 
 @register.filter
