@@ -102,6 +102,11 @@ urlpatterns = [
         name="review-accept-unreviewed",
     ),
     path(
+        "assessments/<int:pk>/modules/<str:area>/reconfirm/",
+        evidence.evidence_reconfirm_area,
+        name="evidence-reconfirm-area",
+    ),
+    path(
         "assessments/<int:pk>/requirements/<str:code>/answer/",
         questionnaire.answer_update,
         name="answer-update",

@@ -57,6 +57,9 @@ class Filter:
     REJECTED = "rejected"
     # Answers without a verdict on their current version.
     UNREVIEWED = "unreviewed"
+    # Answers with evidence carried over from the previous assessment and not
+    # reconfirmed yet.
+    UNCONFIRMED = "unconfirmed"
 
     choices = (
         (UNANSWERED, _("Unanswered")),
@@ -64,6 +67,7 @@ class Filter:
         (MISSING_EVIDENCE, _("Satisfied without evidence")),
         (REJECTED, _("Rejected or questioned by the auditor")),
         (UNREVIEWED, _("Awaiting a verdict")),
+        (UNCONFIRMED, _("Carried-over evidence to reconfirm")),
     )
 
 
@@ -157,6 +161,10 @@ class Item:
         return any(not link.needs_reconfirmation for link in self.links)
 
     @property
+    def has_unconfirmed_evidence(self) -> bool:
+        return any(link.needs_reconfirmation for link in self.links)
+
+    @property
     def review_form(self) -> dict:
         """Return what the review form starts with: open, verdict, comment.
 
@@ -183,6 +191,8 @@ class Item:
             return self.review is not None and self.review.verdict in OBJECTIONS
         if selected == Filter.UNREVIEWED:
             return bool(self.status) and not self.review_is_current
+        if selected == Filter.UNCONFIRMED:
+            return self.has_unconfirmed_evidence
         return True
 
 
@@ -214,7 +224,8 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     Each level group holds :class:`Item` rows filtered by ``selected``, with
     their evidence, verdicts, comments and findings, the labels of their
     choices and the addresses of their forms; ``acceptable`` counts the
-    answers of the whole page the auditor could accept together.
+    answers of the whole page the auditor could accept together, and
+    ``unconfirmed`` its requirements with carried-over evidence to reconfirm.
     """
     requirements = area_requirements(assessment.framework_id, area)
     answers = {
@@ -244,6 +255,7 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
         "shown": len(shown),
         "total": len(items),
         "acceptable": sum(item.awaits_acceptance for item in items),
+        "unconfirmed": sum(item.has_unconfirmed_evidence for item in items),
     }
 
 

@@ -31,6 +31,7 @@ from assessments.services.evidence import (
     evidence_delete,
     evidence_detach,
     evidence_reconfirm,
+    evidence_reconfirm_area,
 )
 from assessments.services.organisations import (
     membership_add,
@@ -81,6 +82,7 @@ __all__ = [
     "evidence_delete",
     "evidence_detach",
     "evidence_reconfirm",
+    "evidence_reconfirm_area",
     "finding_create",
     "finding_delete",
     "finding_update",

@@ -18,6 +18,7 @@ from assessments.models import (
 from assessments.permissions import Action
 from assessments.services.answers import answer_for
 from assessments.services.common import delete_as, lock_editable, save_as
+from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,42 @@ def evidence_reconfirm(*, link, actor) -> EvidenceLink:
         link.needs_reconfirmation = False
         save_as(link, actor, update_fields=["needs_reconfirmation"])
     return link
+
+
+@transaction.atomic
+def evidence_reconfirm_area(*, assessment, area: str, actor) -> list[EvidenceLink]:
+    """Reconfirm all carried-over evidence of the questionnaire page ``area``.
+
+    Each link is saved on its own, so that the history reads as if they had
+    been reconfirmed one by one. Runs a few queries per link.
+    """
+    locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    codes = [
+        ref.code
+        for ref in get_catalogue(locked.framework_id).requirements
+        if ref.area == area
+    ]
+    if not codes:
+        raise ValidationError(_("This page of the questionnaire does not exist."))
+
+    links = list(
+        EvidenceLink.objects.filter(
+            answer__assessment=locked,
+            answer__requirement__code__in=codes,
+            needs_reconfirmation=True,
+        ).select_related("answer")
+    )
+    for link in links:
+        link.needs_reconfirmation = False
+        save_as(link, actor, update_fields=["needs_reconfirmation"])
+    logger.info(
+        "%s carried-over links of page %s of assessment %s reconfirmed by user %s",
+        len(links),
+        area,
+        locked.pk,
+        actor.pk,
+    )
+    return links
 
 
 @transaction.atomic

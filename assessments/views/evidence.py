@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -331,3 +332,32 @@ def evidence_download(request, pk, evidence):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
+
+@login_required
+@require_POST
+def evidence_reconfirm_area(request, pk, area):
+    assessment = get_assessment(request.user, pk, Action.MANAGE_EVIDENCE)
+    show = request.POST.get("show")
+    back = selectors.questionnaire_url(
+        assessment.pk, area, show if show in FILTERS else None
+    )
+
+    try:
+        links = services.evidence_reconfirm_area(
+            assessment=assessment, area=area, actor=request.user
+        )
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    requirements = len({link.answer.requirement_id for link in links})
+    if requirements:
+        message = ngettext(
+            "Reconfirmed the carried-over evidence of %(count)d requirement "
+            "on this page.",
+            "Reconfirmed the carried-over evidence of %(count)d requirements "
+            "on this page.",
+            requirements,
+        ) % {"count": requirements}
+    else:
+        message = _("No evidence on this page was waiting to be reconfirmed.")
+    messages.success(request, message)
+    return redirect(back)

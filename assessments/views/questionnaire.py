@@ -77,7 +77,8 @@ def questionnaire(request, pk, area):
     filters = [
         (code, label)
         for code, label in selectors.Filter.choices
-        if assessment.status != Status.DRAFT or code not in REVIEW_FILTERS
+        if (assessment.status != Status.DRAFT or code not in REVIEW_FILTERS)
+        and (assessment.previous_id or code != selectors.Filter.UNCONFIRMED)
     ]
     context = assessment_context(
         request,

@@ -1,13 +1,14 @@
 """Starting an assessment from an earlier one of the same organisation."""
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Answer, Assessment, Evidence, EvidenceLink, Status
-from assessments.selectors import submission_problems, targets_of
+from assessments.selectors import questionnaire_url, submission_problems, targets_of
 from tests.assessments.assessment_factories import answer, file_evidence, requirement
 
 
@@ -206,3 +207,95 @@ def test_it_offers_only_assessments_of_the_same_organisation(people, login):
     )
 
     assert not Assessment.objects.filter(title="Stolen").exists()
+
+
+def _reconfirm_page_url(assessment, area):
+    return reverse("assessments:evidence-reconfirm-area", args=[assessment.pk, area])
+
+
+def _unconfirmed_codes(assessment):
+    return set(
+        EvidenceLink.objects.filter(
+            answer__assessment=assessment, needs_reconfirmation=True
+        ).values_list("answer__requirement__code", flat=True)
+    )
+
+
+def test_it_filters_the_requirements_with_evidence_to_reconfirm(people, login):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    client = login(people.assessor)
+    page = questionnaire_url(successor.pk, "STR")
+
+    body = client.get(f"{page}?show=unconfirmed").content.decode()
+
+    shown = set(re.findall(r'<article class="requirement panel" id="([^"]+)"', body))
+    assert shown == {"STR-1.1", "STR-2.1"}
+    assert "重新确认本页 2 项要求沿用的证据" in body
+    assert "沿用待重新确认的证据" in body
+
+
+def test_the_filter_is_offered_only_on_an_assessment_with_a_predecessor(people, login):
+    body = (
+        login(people.assessor)
+        .get(questionnaire_url(people.assessment.pk, "STR"))
+        .content.decode()
+    )
+
+    assert "?show=unconfirmed" not in body
+
+
+def test_it_reconfirms_the_carried_evidence_of_one_page_together(people, login):
+    answer(people.assessment, "LC-S1-1.1")
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    assert _unconfirmed_codes(successor) == {"STR-1.1", "STR-2.1", "LC-S1-1.1"}
+    client = login(people.assessor)
+
+    response = client.post(
+        _reconfirm_page_url(successor, "STR"), {"show": "unconfirmed"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == questionnaire_url(successor.pk, "STR", "unconfirmed")
+    assert _unconfirmed_codes(successor) == {"LC-S1-1.1"}
+    assert "STR-1.1" not in {p.code for p in submission_problems(successor)}
+    reconfirmed = EvidenceLink.history.filter(
+        answer__assessment=successor, needs_reconfirmation=False
+    )
+    assert reconfirmed.count() == 3
+    assert {row.history_user for row in reconfirmed} == {people.assessor}
+    body = client.get(response.url).content.decode()
+    assert "已重新确认本页 2 项要求沿用的证据。" in body
+    assert '<article class="requirement panel"' not in body
+
+
+def test_reconfirming_a_page_with_nothing_carried_says_so(people, login):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    client = login(people.assessor)
+
+    response = client.post(_reconfirm_page_url(successor, "LC-S2"), follow=True)
+
+    assert "本页没有待重新确认的沿用证据。" in response.content.decode()
+    assert _unconfirmed_codes(successor) == {"STR-1.1", "STR-2.1"}
+
+
+def test_a_viewer_cannot_reconfirm_a_page(people, login):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+
+    response = login(people.viewer).post(_reconfirm_page_url(successor, "STR"))
+
+    assert response.status_code == 403
+    assert _unconfirmed_codes(successor) == {"STR-1.1", "STR-2.1"}
+
+
+def test_reconfirming_an_unknown_page_changes_nothing(people, login):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+
+    response = login(people.assessor).post(_reconfirm_page_url(successor, "NOPE"))
+
+    assert response.status_code == 302
+    assert _unconfirmed_codes(successor) == {"STR-1.1", "STR-2.1"}
