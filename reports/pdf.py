@@ -216,7 +216,7 @@ def _page_number_css(start: int, total: int) -> str:
 
 
 def render_document(
-    html: str,
+    source: str | Contents,
     *,
     title: str,
     author: str = "",
@@ -226,43 +226,21 @@ def render_document(
     base_url: str = REPORT_BASE_URL,
     stylesheets: Sequence[str] = (REPORT_STYLESHEET,),
 ) -> RenderedPDF:
-    """Render ``html`` to a PDF, fetching only data: URLs and static files.
+    """Render HTML, or a document with its contents, to a PDF.
 
+    ``source`` is the HTML, or a :class:`Contents` whose page numbers are
+    written in after layout. Only data: URLs and static files are fetched.
     The PDF's metadata comes from the arguments alone, never from ``<meta>``
     in the HTML, and no file is embedded in it, whatever links it holds.
     ``stylesheets`` are paths among the static files, applied as user
     stylesheets after the HTML's own.
     """
     started = time.perf_counter()
-    document = _Renderer(base_url, stylesheets).layout(html)
-    return _write(
-        document,
-        started=started,
-        title=title,
-        author=author,
-        subject=subject,
-        keywords=keywords,
-        lang=lang,
-    )
-
-
-def render_document_with_contents(
-    contents: Contents,
-    *,
-    title: str,
-    author: str = "",
-    subject: str = "",
-    keywords: Sequence[str] = (),
-    lang: str = "zh-CN",
-    base_url: str = REPORT_BASE_URL,
-    stylesheets: Sequence[str] = (REPORT_STYLESHEET,),
-) -> RenderedPDF:
-    """Render the document of ``contents`` with its table of contents in place.
-
-    Takes the options of :func:`render_document`.
-    """
-    started = time.perf_counter()
-    document = _Renderer(base_url, stylesheets).layout_with_contents(contents)
+    renderer = _Renderer(base_url, stylesheets)
+    if isinstance(source, Contents):
+        document = renderer.layout_with_contents(source)
+    else:
+        document = renderer.layout(source)
     return _write(
         document,
         started=started,

@@ -11,7 +11,6 @@ from reports.pdf import (
     Contents,
     RenderedPDF,
     render_document,
-    render_document_with_contents,
 )
 from reports.selectors import ReportContext
 
@@ -174,7 +173,7 @@ def render_report(context: ReportContext, *, number: str = "") -> RenderedPDF:
     """Render the PDF of the report; its metadata names the assessment."""
     assessment = context.assessment
     charts = report_charts(context)
-    return render_document_with_contents(
+    return render_document(
         Contents(
             document=lambda pages: report_html(
                 context, number=number, charts=charts, contents_pages=pages

@@ -5,7 +5,7 @@ import io
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from reports.pdf import Contents, render_document_with_contents, render_pdf
+from reports.pdf import Contents, render_document, render_pdf
 from reports.templatetags.report_tags import first_clause
 from tests.reports.conftest import pdftotext_pages
 
@@ -109,7 +109,7 @@ def numbered_contents(lines: int):
 def test_it_writes_the_page_numbers_into_the_contents(tmp_path):
     contents = Contents(sections_document, numbered_contents(3))
 
-    rendered = render_document_with_contents(contents, title="报告")
+    rendered = render_document(contents, title="报告")
     pages = pdftotext_pages(rendered.data, tmp_path)
 
     assert rendered.page_count == 5
@@ -122,7 +122,7 @@ def test_it_writes_the_page_numbers_into_the_contents(tmp_path):
 def test_it_gives_contents_longer_than_a_page_the_room_they_take(tmp_path):
     contents = Contents(sections_document, numbered_contents(120))
 
-    rendered = render_document_with_contents(contents, title="报告")
+    rendered = render_document(contents, title="报告")
     pages = pdftotext_pages(rendered.data, tmp_path)
 
     toc_pages = [n for n, page in enumerate(pages) if "条目" in page]
