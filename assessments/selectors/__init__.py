@@ -68,7 +68,6 @@ from assessments.selectors.reviews import (
     findings_of,
     get_finding,
     requirement_choices,
-    review_summary,
     verdicts_of,
 )
 from assessments.selectors.structure import (
@@ -145,7 +144,6 @@ __all__ = [
     "questionnaire_url",
     "readings_of",
     "requirement_choices",
-    "review_summary",
     "status_history",
     "status_label",
     "submission_problems",

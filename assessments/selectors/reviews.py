@@ -39,15 +39,6 @@ class ReviewSummary:
         )
 
 
-def review_summary(assessment) -> ReviewSummary:
-    """Count the answers of ``assessment`` by their verdict; one query."""
-    return review_summary_from(
-        Answer.objects.filter(assessment=assessment)
-        .exclude(status="")
-        .values_list(*VERDICT_COLUMNS)
-    )
-
-
 def review_summary_from(rows) -> ReviewSummary:
     """Count answer rows holding :data:`VERDICT_COLUMNS` by their verdict.
 
