@@ -13,12 +13,18 @@ blocks take the same message ids as ``{% translate %}`` and
 while the values put into it are escaped.
 """
 
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, Undefined
+from jinja2.ext import babel_extract
 
 from assessments.templatetags.assessment_tags import grouped_parts, percent, person
 from maturity.templatetags.maturity_tags import ordinal
@@ -75,3 +81,34 @@ def date(value, format_string: str) -> str:
 def linebreaksbr(value) -> str:
     """Escape ``value`` and turn its line breaks into ``<br>``."""
     return defaultfilters.linebreaksbr(value, autoescape=True)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable string of a Jinja2 template, and where it is."""
+
+    msgid: str
+    msgid_plural: str | None
+    path: str
+    line: int
+
+
+GETTEXT_NAMES = ("_", "gettext", "ngettext")
+
+
+def jinja_messages(folder: Path) -> Iterator[Message]:
+    """Yield the translatable strings of the Jinja2 templates under ``folder``.
+
+    makemessages does not read these templates; its command in this project
+    adds what this finds.
+    """
+    for path in sorted(folder.rglob("*.jinja")):
+        with path.open("rb") as source:
+            found = babel_extract(
+                source, GETTEXT_NAMES, [], {"extensions": "jinja2.ext.i18n"}
+            )
+            for line, _function, message, _comments in found:
+                forms = message if isinstance(message, tuple) else (message,)
+                if forms[0]:
+                    plural = forms[1] if len(forms) > 1 else None
+                    yield Message(forms[0], plural, os.path.relpath(path), line)

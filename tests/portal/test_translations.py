@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polib
 import pytest
-from jinja2.ext import babel_extract
+
+from portal.jinja2 import jinja_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "portal" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 SOURCES = ["portal", "maturity", "assessments", "reports", "templates"]
-JINJA_KEYWORDS = ("_", "gettext", "ngettext")
 
 
 @pytest.fixture(scope="module")
@@ -67,19 +67,6 @@ def test_every_string_has_a_chinese_translation(extracted):
     assert missing == []
 
 
-def jinja_messages() -> set[str]:
-    """Return the message ids of the Jinja2 templates, which makemessages skips."""
-    found = set()
-    for path in sorted((ROOT / "templates").rglob("*.jinja")):
-        with path.open("rb") as source:
-            for _line, _function, message, _comments in babel_extract(
-                source, JINJA_KEYWORDS, [], {"extensions": "jinja2.ext.i18n"}
-            ):
-                forms = message if isinstance(message, tuple) else (message,)
-                found.update(form for form in forms if form)
-    return found
-
-
 def test_every_string_of_the_jinja_templates_has_a_chinese_translation():
     catalogue = {}
     for entry in polib.pofile(str(CATALOGUE)):
@@ -87,7 +74,12 @@ def test_every_string_of_the_jinja_templates_has_a_chinese_translation():
             catalogue[entry.msgid] = entry
             if entry.msgid_plural:
                 catalogue[entry.msgid_plural] = entry
-    messages = jinja_messages()
+    messages = {
+        form
+        for message in jinja_messages(ROOT / "templates")
+        for form in (message.msgid, message.msgid_plural)
+        if form
+    }
 
     assert "Auditor's verdict" in messages
     assert sorted(messages - catalogue.keys()) == []
