@@ -19,14 +19,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template import defaultfilters
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, Undefined
 from jinja2.ext import babel_extract
 
-from assessments.templatetags.assessment_tags import grouped_parts, percent, person
+from assessments.templatetags.assessment_tags import (
+    grouped_parts,
+    level_name,
+    percent,
+    person,
+)
 from maturity.templatetags.maturity_tags import ordinal
 
 
@@ -44,6 +51,7 @@ def environment(**options) -> Environment:
         date=date,
         filesizeformat=defaultfilters.filesizeformat,
         grouped_parts=grouped_parts,
+        level_name=level_name,
         linebreaksbr=linebreaksbr,
         ordinal=ordinal,
         percent=percent,
@@ -51,6 +59,13 @@ def environment(**options) -> Environment:
         truncatechars=defaultfilters.truncatechars,
     )
     return env
+
+
+def render_part(template_name: str, context: dict) -> SafeString:
+    """Render the Jinja2 template ``template_name``, for a Django page to show."""
+    html = render_to_string(template_name, context, using="jinja2")
+    # Jinja2 escaped what it put in; its output goes into the page as it is.
+    return mark_safe(html)  # noqa: S308
 
 
 def url(name: str, *args) -> str:

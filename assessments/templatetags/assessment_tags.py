@@ -1,8 +1,6 @@
 """Template helpers of the portal's pages: switcher, people, figures, levels."""
 
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from assessments.selectors import memberships_of, person_name
 
@@ -20,12 +18,11 @@ def organisation_switcher(context, current=None):
 @register.simple_tag
 def requirement_text(requirement):
     """Render the text of a requirement as the questionnaire shows it."""
-    html = render_to_string(
-        "assessments/_requirement_text.jinja",
-        {"requirement": requirement},
-        using="jinja2",
+    from portal.jinja2 import render_part
+
+    return render_part(
+        "assessments/_requirement_text.jinja", {"requirement": requirement}
     )
-    return mark_safe(html)  # noqa: S308
 
 
 @register.filter

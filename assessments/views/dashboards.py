@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from assessments import selectors
 from assessments.permissions import get_assessment
 from assessments.views.common import assessment_context
+from portal.jinja2 import render_part
 
 
 @login_required
@@ -16,4 +17,7 @@ def assessment_dashboard(request, pk):
 
     dashboard = selectors.assessment_dashboard(assessment, request.GET.get("gaps"))
     context = assessment_context(request, assessment, "dashboard", **dashboard)
+    context["dashboard"] = render_part(
+        "assessments/assessment_dashboard.jinja", context
+    )
     return render(request, "assessments/assessment_dashboard.html", context)
