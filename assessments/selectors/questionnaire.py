@@ -126,8 +126,8 @@ class Item:
     # Addresses of the forms about the requirement: "answer", "evidence"
     # (the page attaching evidence), "comment" and "review".
     urls: dict[str, str] = field(default_factory=dict)
-    # A verdict the service refused, to show again in the review form:
-    # {"verdict": ..., "comment": ...}.
+    # A verdict the service refused, to show again in the review form with
+    # the reasons: {"verdict": ..., "comment": ..., "errors": [...]}.
     review_draft: dict | None = None
 
     @property

@@ -1,15 +1,14 @@
 """The questionnaire: one page per module or lifecycle stage, and answer saves."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +20,7 @@ from assessments.permissions import Action, can, get_assessment
 from assessments.views.common import assessment_context, wants_json
 from maturity import catalogues
 from maturity.models import Requirement
+from portal.jinja2 import render_part
 
 FILTERS = {code for code, _label in selectors.Filter.choices}
 # Filters that make sense once the auditor has seen the assessment.
@@ -71,9 +71,16 @@ def questionnaire(request, pk, area):
     can_review = assessment.status == Status.IN_REVIEW and can(
         request.user, Action.RECORD_VERDICT, assessment
     )
-    review_draft = request.session.pop(REVIEW_DRAFT, None)
-    if can_review and review_draft and review_draft.get("assessment") == assessment.pk:
-        _add_review_draft(page, review_draft)
+    draft = request.session.pop(REVIEW_DRAFT, None)
+    if (
+        draft
+        and draft.get("assessment") == assessment.pk
+        and not (can_review and _add_review_draft(page, draft))
+    ):
+        # The verdict's form is not on this page: say at the top why it was
+        # refused.
+        for message in draft.get("errors", []):
+            messages.error(request, message)
     filters = [
         (code, label)
         for code, label in selectors.Filter.choices
@@ -113,14 +120,14 @@ def questionnaire(request, pk, area):
         frozen=readings.frozen,
         audited=readings.audited,
         # Made once: every form of every requirement needs it.
+        login_url=resolve_url(settings.LOGIN_URL),
+        csrf_cookie_name=settings.CSRF_COOKIE_NAME,
         csrf_input=format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
             get_token(request),
         ),
     )
-    # Jinja2 escaped what it put in; its output goes into the page as it is.
-    body = render_to_string("assessments/questionnaire.jinja", context, using="jinja2")
-    context["questionnaire"] = mark_safe(body)  # noqa: S308
+    context["questionnaire"] = render_part("assessments/questionnaire.jinja", context)
     return render(request, "assessments/questionnaire.html", context)
 
 
@@ -137,15 +144,21 @@ def _add_objection_labels(areas) -> None:
         ) % {"counter": area.objections}
 
 
-def _add_review_draft(page, draft: dict) -> None:
-    """Give the draft of a refused verdict back to the item it was about."""
+def _add_review_draft(page, draft: dict) -> bool:
+    """Give the draft of a refused verdict back to the item it was about.
+
+    Return False when that item is not on the page.
+    """
     for group in page["groups"]:
         for item in group["items"]:
             if item.requirement.code == draft.get("code"):
                 item.review_draft = {
                     "verdict": draft.get("verdict", ""),
                     "comment": draft.get("comment", ""),
+                    "errors": draft.get("errors", []),
                 }
+                return True
+    return False
 
 
 def get_requirement(assessment, code) -> Requirement:

@@ -44,13 +44,18 @@ def _form_error(form) -> ValidationError:
     )
 
 
-def _keep_review_draft(request, assessment, code) -> None:
-    """Keep a refused verdict and its text for the page shown next."""
+def _keep_review_draft(request, assessment, code, error: ValidationError) -> None:
+    """Keep a refused verdict, its text and the reasons for the next page.
+
+    The questionnaire shows the reasons inside the verdict's form, which the
+    page opens scrolled to, rather than at the top of a long page.
+    """
     request.session[REVIEW_DRAFT] = {
         "assessment": assessment.pk,
         "code": code,
         "verdict": request.POST.get("verdict", "")[:40],
         "comment": request.POST.get("comment", "")[:10_000],
+        "errors": [str(message) for message in error.messages],
     }
 
 
@@ -64,8 +69,8 @@ def review_record(request, pk, code):
 
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        _keep_review_draft(request, assessment, code)
-        return redirect_with_errors(request, _form_error(form), back)
+        _keep_review_draft(request, assessment, code, _form_error(form))
+        return redirect(f"{back}-review")
     try:
         review = services.review_record(
             answer=answer,
@@ -74,8 +79,8 @@ def review_record(request, pk, code):
             actor=request.user,
         )
     except ValidationError as error:
-        _keep_review_draft(request, assessment, code)
-        return redirect_with_errors(request, error, back)
+        _keep_review_draft(request, assessment, code, error)
+        return redirect(f"{back}-review")
     messages.success(
         request,
         _("Recorded “%(verdict)s” on %(code)s.")

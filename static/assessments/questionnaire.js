@@ -28,6 +28,19 @@
     });
   }
 
+  // Logging in again, in another tab, gives the session a new CSRF token;
+  // the cookie holds the current one, the form the one the page came with.
+  function currentCsrfToken(form) {
+    var name = texts.csrfCookie || "csrftoken";
+    var cookies = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < cookies.length; i++) {
+      if (cookies[i].indexOf(name + "=") === 0) {
+        return decodeURIComponent(cookies[i].slice(name.length + 1));
+      }
+    }
+    return form.elements.csrfmiddlewaretoken.value;
+  }
+
   function AnswerForm(form) {
     this.form = form;
     this.state = form.querySelector("[data-save-state]");
@@ -38,6 +51,8 @@
     this.timer = null;
     this.theirs = null;
     this.theirFigures = null;
+    // Whether the form holds what the server has not stored yet.
+    this.dirty = false;
 
     var self = this;
     form.addEventListener("submit", function (event) {
@@ -45,9 +60,11 @@
       self.save();
     });
     form.elements.status.addEventListener("change", function () {
+      self.dirty = true;
       self.save();
     });
     form.elements.justification.addEventListener("input", function () {
+      self.dirty = true;
       self.show("unsaved", texts.textUnsaved);
       clearTimeout(self.timer);
       self.timer = setTimeout(function () { self.save(); }, 1200);
@@ -80,20 +97,37 @@
     }
     self.inFlight = true;
     self.show("saving", texts.textSaving);
+    var body = new FormData(self.form);
+    body.set("csrfmiddlewaretoken", currentCsrfToken(self.form));
     fetch(self.form.action, {
       method: "POST",
-      body: new FormData(self.form),
+      body: body,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
       .then(function (response) {
+        // Signed out, the save is sent to the login page; a page the server
+        // could not answer in JSON is an error page.
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json) {
+          var signedOut = response.redirected && response.url.indexOf(texts.loginUrl) !== -1;
+          return {
+            status: response.status,
+            data: { error: signedOut ? texts.textSignedOut : response.status + " " + response.statusText },
+            signedOut: signedOut,
+          };
+        }
         return response.json().then(function (data) {
           return { status: response.status, data: data };
         });
       })
       .then(function (result) {
         self.inFlight = false;
-        if (result.status === 200) {
+        if (result.signedOut) {
+          self.again = false;
+          self.show("failed", result.data.error);
+        } else if (result.status === 200) {
+          self.dirty = self.again || self.timer !== null;
           self.form.elements.version.value = result.data.answer.version;
           self.conflictBox.hidden = true;
           self.updateBadge(result.data.answer);
@@ -132,6 +166,7 @@
   };
 
   AnswerForm.prototype.takeTheirs = function () {
+    this.dirty = false;
     if (!this.theirs) return;
     this.form.elements.status.value = this.theirs.status;
     this.form.elements.justification.value = this.theirs.justification;
@@ -150,8 +185,21 @@
     this.save();
   };
 
+  var answerForms = [];
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-    new AnswerForm(form);
+    answerForms.push(new AnswerForm(form));
+  });
+
+  // Leaving the page with an answer not stored, say after the session ended,
+  // asks first: the browser's own question, as no text can be given.
+  window.addEventListener("beforeunload", function (event) {
+    var unsaved = answerForms.some(function (answerForm) {
+      return answerForm.dirty;
+    });
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 
   // Show only the fields of the chosen kind of new evidence.

@@ -299,3 +299,26 @@ def test_reconfirming_an_unknown_page_changes_nothing(people, login):
 
     assert response.status_code == 302
     assert _unconfirmed_codes(successor) == {"STR-1.1", "STR-2.1"}
+
+
+def test_the_page_wide_reconfirm_is_offered_only_where_it_lists_what_it_acts_on(
+    people, login
+):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    client = login(people.assessor)
+    page = questionnaire_url(successor.pk, "STR")
+    action = _reconfirm_page_url(successor, "STR")
+
+    offered = {
+        selected: f'action="{action}"'
+        in client.get(f"{page}?show={selected}" if selected else page).content.decode()
+        for selected in ("", "unconfirmed", "not_satisfied", "unanswered")
+    }
+
+    assert offered == {
+        "": True,
+        "unconfirmed": True,
+        "not_satisfied": False,
+        "unanswered": False,
+    }

@@ -192,9 +192,32 @@ def test_it_keeps_the_page_and_the_verdict_when_the_reason_is_missing(people, lo
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
+    body = response.content.decode()
     assert response.status_code == 200
-    assert "Say why the answer is rejected" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#STR-1.1-review")
+    assert body.count("Say why the answer is rejected") == 1
+    review_form = body.split('id="STR-1.1-verdict-errors"')[1].split("</form>")[0]
+    assert "Say why the answer is rejected" in review_form
+    assert 'value="rejected" required checked' in review_form
     assert not Review.objects.exists()
+
+
+def test_a_refused_verdict_off_the_filtered_page_says_why_at_the_top(people, login):
+    answer(people.assessment, "STR-1.1")
+    set_status(people.assessment)
+    client = login(people.auditor)
+    page = reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"])
+
+    client.post(
+        _review_url(people.assessment, "STR-1.1"),
+        {"verdict": "rejected", "comment": "", "show": "unanswered"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = client.get(f"{page}?show=unanswered", HTTP_ACCEPT_LANGUAGE="en")
+
+    text = body.content.decode()
+    assert text.count("Say why the answer is rejected") == 1
+    assert 'id="STR-1.1-verdict-errors"' not in text
 
 
 def test_it_hides_the_review_of_a_grant_that_expired(people, login):
@@ -754,6 +777,28 @@ def test_it_offers_and_confirms_accepting_a_page(people, login):
     assert "Accepted 3 answers on this page." in body
     assert "answers on this page not yet reviewed" not in body
     assert _verdicts(assessment)["STR-3.1"] == ("accepted", True)
+
+
+def test_it_offers_page_acceptance_only_where_the_filter_lists_what_it_accepts(
+    people, login
+):
+    assessment = _page_to_accept(people)
+    client = login(people.auditor)
+    page = reverse("assessments:questionnaire", args=[assessment.pk, "STR"])
+    action = f'action="{_accept_url(assessment)}"'
+
+    offered = {
+        selected: action
+        in client.get(f"{page}?show={selected}" if selected else page).content.decode()
+        for selected in ("", "unreviewed", "not_satisfied", "rejected")
+    }
+
+    assert offered == {
+        "": True,
+        "unreviewed": True,
+        "not_satisfied": False,
+        "rejected": False,
+    }
 
 
 def test_it_offers_no_page_acceptance_to_the_assessors(people, login):
