@@ -26,6 +26,7 @@ from assessments.models import (
     Finding,
     Review,
 )
+from assessments.selectors.reviews import ReviewSummary, review_summary_from
 from maturity.catalogues import get_catalogue
 from maturity.models import Level, Module, Requirement, Stage
 from maturity.scoring import score
@@ -36,7 +37,7 @@ from reports.vocabulary import Label, label, level_ordinal
 
 # Part of every revision: raise it when the report template starts showing
 # something new, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 5
+REPORT_LAYOUT = 6
 
 SELF = "self"
 VERIFIED = "verified"
@@ -511,6 +512,7 @@ class ReportContext:
     findings: list[FindingEntry]
     evidence: list[EvidenceEntry]
     answer_counts: list[tuple[Label, int]]
+    # The answers by verdict, counted as the assessment overview counts them.
     review_counts: list[tuple[Label, int]]
     finding_counts: list[tuple[Label, int]]
     answered: int
@@ -625,8 +627,13 @@ def _requirement_entries(snapshot: Snapshot, requirements, evidence_numbers, fin
                 if review.is_current or review.verdict != "accepted"
                 else vocabulary.OUTDATED_ACCEPTANCE
             )
+            # The listing says "on an earlier version" itself; the verdict's
+            # own word goes with it.
             review_entry = ReviewEntry(
-                review.verdict, review_label, review.comment, review.is_current
+                review.verdict,
+                label(vocabulary.VERDICTS, review.verdict),
+                review.comment,
+                review.is_current,
             )
         refs = sorted(links[answer.pk], key=_number_key) if answer else []
         entries[requirement.code] = RequirementEntry(
@@ -799,6 +806,23 @@ def _numbered_findings(snapshot) -> list[tuple[str, Finding]]:
     return [(f"F{n}", finding) for n, finding in enumerate(ordered, 1)]
 
 
+def _review_summary(snapshot: Snapshot) -> ReviewSummary:
+    """Count the answers by verdict with the assessment overview's own rule."""
+    rows = []
+    for answer in snapshot.answers:
+        review = _review_of(answer)
+        rows.append(
+            (
+                answer.requirement.code,
+                answer.status,
+                answer.version,
+                review.verdict if review else None,
+                review.answer_version if review else None,
+            )
+        )
+    return review_summary_from(rows)
+
+
 def report_context(assessment, *, reading: str = "auto") -> ReportContext:
     """Return everything a PDF report of ``assessment`` shows; ten queries.
 
@@ -868,7 +892,7 @@ def report_context(assessment, *, reading: str = "auto") -> ReportContext:
 
     organisation = _organisation(scores, levels)
     statuses = Counter(entry.status for entry in entries.values())
-    reviews = Counter(entry.review_label for entry in entries.values())
+    review = _review_summary(snapshot)
     return ReportContext(
         assessment=a,
         revision=_fingerprint(snapshot),
@@ -893,14 +917,8 @@ def report_context(assessment, *, reading: str = "auto") -> ReportContext:
             for s in ("satisfied", "partial", "not_satisfied", "not_applicable", "")
         ],
         review_counts=[
-            (review_label, reviews[review_label])
-            for review_label in (
-                vocabulary.VERDICTS["accepted"],
-                vocabulary.OUTDATED_ACCEPTANCE,
-                vocabulary.VERDICTS["rejected"],
-                vocabulary.VERDICTS["needs_information"],
-                vocabulary.UNREVIEWED,
-            )
+            (review_label, getattr(review, name))
+            for name, review_label in vocabulary.REVIEW_SUMMARY.items()
         ],
         finding_counts=[
             (vocabulary.SEVERITIES[s], sum(f.severity == s for f in findings))

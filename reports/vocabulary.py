@@ -38,15 +38,25 @@ ANSWER_STATUSES = {
 }
 
 VERDICTS = {
-    "accepted": Label("已接受", "Accepted"),
-    "rejected": Label("已驳回", "Rejected"),
+    "accepted": Label("通过", "Accepted"),
+    "rejected": Label("驳回", "Rejected"),
     "needs_information": Label("需补充信息", "Needs information"),
 }
 # An acceptance given on an earlier version of the answer.
 OUTDATED_ACCEPTANCE = Label(
-    "已接受（答复已修改，需重新审核）", "Accepted, answer since changed"
+    "通过（答复已修改，需重新审核）", "Accepted, answer since changed"
 )
 UNREVIEWED = Label("未审核", "Not reviewed")
+
+# The figures of ``ReviewSummary``, in the order and the words of the
+# assessment overview, so that the report and the page read alike.
+REVIEW_SUMMARY = {
+    "accepted": VERDICTS["accepted"],
+    "rejected": VERDICTS["rejected"],
+    "needs_information": VERDICTS["needs_information"],
+    "outdated": Label("结论后已修改", "Changed since the verdict"),
+    "unreviewed": UNREVIEWED,
+}
 
 SEVERITIES = {
     "high": Label("高", "High"),

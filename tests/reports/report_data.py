@@ -3,7 +3,8 @@
 The mix is fixed by a seeded random generator, so every run renders the
 same report: each module is strong up to a level of its own and patchy
 above it, evidence of all three kinds backs the satisfied answers, an
-auditor has reviewed most answers, and findings of each severity exist.
+auditor has reviewed most answers, the assessors revised some of the
+answers rejected or questioned, and findings of each severity exist.
 """
 
 import datetime
@@ -282,6 +283,8 @@ def build_assessment(framework, people, *, hostile: str = "", seed: int = 7):
     EvidenceLink.objects.bulk_create(links)
 
     reviews = []
+    revised = []
+    objections = 0
     for answer in answers:
         if rng.random() < 0.12:
             continue
@@ -310,7 +313,15 @@ def build_assessment(framework, people, *, hostile: str = "", seed: int = 7):
                 reviewer=people.auditor,
             )
         )
+        if verdict != Verdict.ACCEPTED:
+            objections += 1
+            # The assessors revised every other answer rejected or
+            # questioned, which leaves its verdict on an earlier version.
+            if objections % 2:
+                answer.version += 1
+                revised.append(answer)
     Review.objects.bulk_create(reviews)
+    Answer.objects.bulk_update(revised, ["version"])
 
     by_code = {r.code: r for r in requirements}
     Finding.objects.bulk_create(

@@ -19,7 +19,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.models import Finding, Status
-from assessments.selectors import assessment_score, verified_statuses
+from assessments.selectors import (
+    assessment_overview,
+    assessment_score,
+    verified_statuses,
+)
 from maturity.models import Framework, Level, Module, Requirement
 from reports import selectors, services, storage
 from reports.models import ReportStatus
@@ -129,6 +133,9 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
         stored = storage.stored_path(report.file_path)
         draft = read_pdf(stored.read_bytes(), folder)
         self_score = assessment_score(assessment)
+        # The overview counts verdicts once the assessment is out of draft.
+        assessment.status = Status.IN_REVIEW
+        review = assessment_overview(assessment)["review"]
 
         verified_score = assessment_score(assessment, verified_statuses(assessment))
         assessment.status = Status.FINALISED
@@ -154,6 +161,7 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
             requests=list(server.requests),
             opened=list(opened),
             command_output=command_output.getvalue(),
+            review=review,
             self_label=level_label(framework, self_score.organisation.level),
             verified_label=level_label(framework, verified_score.organisation.level),
             modules=list(
@@ -210,6 +218,26 @@ def test_it_shows_the_levels_modules_and_findings(rendered):
         assert flat(title) in text
     assert ORGANISATION in text
     assert flat(TITLE) in text
+
+
+def test_it_counts_the_verdicts_as_the_assessment_overview_does(rendered):
+    review = rendered.review
+    rows = [
+        f"通过 Accepted {review.accepted}",
+        f"驳回 Rejected {review.rejected}",
+        f"需补充信息 Needs information {review.needs_information}",
+        f"结论后已修改 Changed since the verdict {review.outdated}",
+        f"未审核 Not reviewed {review.unreviewed}",
+    ]
+
+    # Revised objections are there to be counted as changed, not as verdicts.
+    assert review.outdated > review.rejected > 0
+    for pdf in (rendered.draft, rendered.final):
+        start = pdf.text.index(flat("结论 Verdict 答复数"))
+        # The findings table beside this one interleaves its rows with these.
+        found = [pdf.text.find(flat(row), start) for row in rows]
+        assert -1 not in found, rows
+        assert found == sorted(found)
 
 
 def test_it_lists_every_requirement_and_the_gaps_in_full(rendered):

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from assessments.models import (
     AssessmentTarget,
@@ -15,6 +16,7 @@ from assessments.models import (
     Review,
     Status,
 )
+from assessments.selectors import assessment_overview
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
 from reports import rendering, selectors
@@ -200,6 +202,66 @@ def test_it_counts_only_current_acceptances_in_the_verified_reading(people):
     assert entries[second.requirement.code].review_label.en == (
         "Accepted, answer since changed"
     )
+    # The listing adds "on an earlier version" to the verdict's own word.
+    assert entries[second.requirement.code].review.label.zh == "通过"
+    assert not entries[second.requirement.code].review.current
+
+
+def test_it_counts_the_verdicts_as_the_assessment_overview_does(people):
+    # The fifth answer has no verdict.
+    accepted, rejected, questioned, revised_acceptance = people.answers[:4]
+    for answer, verdict in (
+        (accepted, "accepted"),
+        (rejected, "rejected"),
+        (questioned, "needs_information"),
+        (revised_acceptance, "accepted"),
+    ):
+        Review.objects.create(
+            answer=answer, verdict=verdict, answer_version=1, reviewer=people.auditor
+        )
+    # The assessors revised the rejected and the questioned answer, and one
+    # accepted answer, after the auditor's verdicts.
+    for answer in (rejected, questioned, revised_acceptance):
+        answer.version = 2
+        answer.save()
+    people.assessment.status = Status.IN_REVIEW
+    people.assessment.save()
+
+    counts = [
+        (item.en, count)
+        for item, count in selectors.report_context(people.assessment).review_counts
+    ]
+
+    review = assessment_overview(people.assessment)["review"]
+    assert (review.accepted, review.rejected, review.needs_information) == (1, 0, 0)
+    assert (review.outdated, review.unreviewed) == (3, 1)
+    assert counts == [
+        ("Accepted", review.accepted),
+        ("Rejected", review.rejected),
+        ("Needs information", review.needs_information),
+        ("Changed since the verdict", review.outdated),
+        ("Not reviewed", review.unreviewed),
+    ]
+
+
+def test_it_words_the_verdicts_as_the_portal_does(people):
+    people.assessment.status = Status.IN_REVIEW
+    people.assessment.save()
+
+    labels = [
+        item for item, _ in selectors.report_context(people.assessment).review_counts
+    ]
+
+    # The overview's figures, in its order and as its catalogue words them.
+    web = [
+        "Accepted",
+        "Rejected",
+        "Needs information",
+        "Changed since the verdict",
+        "Not reviewed",
+    ]
+    with translation.override("zh-hans"):
+        assert [(x.zh, x.en) for x in labels] == [(gettext(s), s) for s in web]
 
 
 def test_it_reads_a_finalised_assessment_from_its_frozen_scores(people, framework):
