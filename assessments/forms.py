@@ -1,7 +1,8 @@
 """Forms that parse what people type into the portal's pages.
 
 They check the shape of the input only; the rules of the domain, and who
-may do what, live in the services.
+may do what, live in the services. So do the bounds of free texts and dates
+(``assessments.services.limits``), which the API and the imports share.
 """
 
 from django import forms
@@ -117,9 +118,7 @@ class AnswerForm(forms.Form):
         choices=[("", _("— not answered —")), *AnswerStatus.choices],
         required=False,
     )
-    justification = forms.CharField(
-        label=_("Justification"), required=False, max_length=20_000
-    )
+    justification = forms.CharField(label=_("Justification"), required=False)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
@@ -191,7 +190,6 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("What the assessors need to fix"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=10_000,
     )
 
 
@@ -239,7 +237,6 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Reason or question"),
         required=False,
-        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "A rejection needs a reason; a request for information a question."
@@ -250,9 +247,7 @@ class ReviewForm(forms.Form):
 class CommentForm(forms.Form):
     # "answer", or "evidence-<id>" for an evidence item of the answer.
     subject = forms.CharField(label=_("About"), max_length=40)
-    text = forms.CharField(
-        label=_("Comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def evidence_id(self) -> int | None:
         """Return the id of the evidence item commented on, or None for the answer."""
@@ -279,7 +274,6 @@ class FindingForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

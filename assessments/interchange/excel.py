@@ -21,16 +21,16 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments import uploads
 from assessments.interchange.errors import FileRefused
-from assessments.interchange.json_io import MAX_JUSTIFICATION
 from assessments.interchange.selectors import clean_text
 from assessments.models import Answer, AnswerStatus
+from assessments.services.limits import TEXT_LIMITS
 from maturity.models import Requirement
 
 FORMAT = "aimrg-questionnaire"
@@ -42,6 +42,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_TYPES = frozenset({XLSX_TYPE, "application/zip"})
 # A workbook of the whole standard unpacks to well under a megabyte.
 MAX_UNPACKED = 50 * 1024**2
+MAX_JUSTIFICATION = TEXT_LIMITS["justification"].length
 
 CODE, MODULE, STAGE, LEVEL, TEXT, STATUS, JUSTIFICATION, VERSION, SEAL = range(9)
 WIDTHS = (12, 18, 18, 7, 70, 16, 50, 8, 10)
@@ -391,31 +392,52 @@ class _Problems:
                 listed += ", …"
             values = ", ".join(self.values.get(kind, [])[:10])
             messages.append(
-                str(_PROBLEMS[kind])
-                % {"rows": listed, "values": values, "count": len(rows)}
+                _PROBLEMS[kind]
+                % {
+                    "rows": listed,
+                    "values": values,
+                    "count": len(rows),
+                    "limit": MAX_JUSTIFICATION,
+                }
             )
         return messages
 
 
 _PROBLEMS = {
-    "unknown_code": gettext_lazy(
+    "unknown_code": ngettext_lazy(
+        "Row %(rows)s: unknown requirement code (%(values)s). Leave the code "
+        "column as it was downloaded.",
         "Rows %(rows)s: unknown requirement codes (%(values)s). Leave the code "
-        "column as it was downloaded."
+        "column as it was downloaded.",
+        "count",
     ),
-    "duplicate": gettext_lazy(
+    "duplicate": ngettext_lazy(
+        "Row %(rows)s: the requirement appears twice (%(values)s). Keep one row "
+        "per requirement.",
         "Rows %(rows)s: the requirement appears twice (%(values)s). Keep one row "
-        "per requirement."
+        "per requirement.",
+        "count",
     ),
-    "status": gettext_lazy(
+    "status": ngettext_lazy(
+        "Row %(rows)s: the status is not one of the listed choices "
+        "(%(values)s). Choose a status from the drop-down list or leave it empty.",
         "Rows %(rows)s: the status is not one of the listed choices "
-        "(%(values)s). Choose a status from the drop-down list or leave it empty."
+        "(%(values)s). Choose a status from the drop-down list or leave it empty.",
+        "count",
     ),
-    "too_long": gettext_lazy(
-        "Rows %(rows)s: the justification is longer than 20000 characters. Shorten it."
+    "too_long": ngettext_lazy(
+        "Row %(rows)s: the justification is longer than %(limit)d characters. "
+        "Shorten it.",
+        "Rows %(rows)s: the justification is longer than %(limit)d characters. "
+        "Shorten it.",
+        "count",
     ),
-    "sealed": gettext_lazy(
+    "sealed": ngettext_lazy(
+        "Row %(rows)s: the hidden columns of the workbook were changed. "
+        "Download the questionnaire again and copy your answers into it.",
         "Rows %(rows)s: the hidden columns of the workbook were changed. "
-        "Download the questionnaire again and copy your answers into it."
+        "Download the questionnaire again and copy your answers into it.",
+        "count",
     ),
 }
 

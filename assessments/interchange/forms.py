@@ -29,10 +29,13 @@ class AssessmentImportForm(forms.Form):
         ),
     )
     with_reviews = forms.BooleanField(
-        label=_("Also import the auditor's reviews, findings and comments"),
+        label=_(
+            "Also import the auditor's verdicts (as comments), findings and comments"
+        ),
         required=False,
         help_text=_(
-            "They are recorded as imported by you. The verified levels then "
-            "read as in the file, until an answer changes."
+            "They are recorded as imported by you. Each verdict becomes a comment "
+            "on its answer and makes no verified level: the assessment stays not "
+            "audited until an auditor of this portal reviews it."
         ),
     )

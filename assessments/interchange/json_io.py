@@ -28,13 +28,12 @@ from assessments.models import (
     Verdict,
 )
 from assessments.selectors import assessment_score, targets_of, verified_statuses
+from assessments.services.limits import FIRST_YEAR, LAST_YEAR, TEXT_LIMITS
 from maturity.models import Framework, Module, Requirement
 
 FORMAT = "aimrg-assessment"
 FORMAT_VERSION = 1
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# The longest justification the questionnaire accepts.
-MAX_JUSTIFICATION = 20_000
 
 
 # ------------------------------------------------------------------ export
@@ -242,6 +241,8 @@ class ParsedReview:
     verdict: str
     comment: str
     answer_version: int
+    reviewer: str = ""
+    reviewed_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -401,10 +402,18 @@ class _Reader:
         if value is None and not required:
             return None
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
             self.error(f"{where}.{key}", _("must be a date written YYYY-MM-DD."))
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.error(
+                f"{where}.{key}",
+                _("must be a date in the years %(first)d to %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+            return None
+        return day
 
     def moment(self, entry, key, where) -> datetime.datetime | None:
         value = entry.get(key)
@@ -489,7 +498,9 @@ class _Reader:
         return ParsedAssessment(
             framework=self.framework,
             title=self.text(part, "title", "assessment", max_length=200, required=True),
-            scope=self.text(part, "scope", "assessment"),
+            scope=self.text(
+                part, "scope", "assessment", max_length=TEXT_LIMITS["scope"].length
+            ),
             period_start=period_start,
             period_end=period_end,
             status=self.choice(part, "status", "assessment", Status.values),
@@ -525,7 +536,10 @@ class _Reader:
                 entry, "status", where, AnswerStatus.values, blank=True
             )
             justification = self.text(
-                entry, "justification", where, max_length=MAX_JUSTIFICATION
+                entry,
+                "justification",
+                where,
+                max_length=TEXT_LIMITS["justification"].length,
             )
             version = self.number(entry, "version", where)
             if code is None:
@@ -556,7 +570,12 @@ class _Reader:
                 "title": self.text(
                     entry, "title", where, max_length=200, required=True
                 ),
-                "description": self.text(entry, "description", where),
+                "description": self.text(
+                    entry,
+                    "description",
+                    where,
+                    max_length=TEXT_LIMITS["description"].length,
+                ),
                 "effective_from": self.date(entry, "effective_from", where),
                 "requirements": tuple(self.item_codes(entry, "requirements", where)),
             }
@@ -578,7 +597,13 @@ class _Reader:
                         _("must be an address starting with https:// or http://."),
                     )
             elif kind == EvidenceKind.NOTE:
-                fields["note"] = self.text(entry, "note", where, required=True)
+                fields["note"] = self.text(
+                    entry,
+                    "note",
+                    where,
+                    max_length=TEXT_LIMITS["note"].length,
+                    required=True,
+                )
             elif kind == EvidenceKind.FILE:
                 fields.update(self.file_fields(entry, where))
             items.append(ParsedEvidence(**fields))
@@ -613,8 +638,12 @@ class _Reader:
         for where, entry in self.entries(document, "reviews"):
             code = self.code(entry, "requirement", where)
             verdict = self.choice(entry, "verdict", where, Verdict.values)
-            comment = self.text(entry, "comment", where)
+            comment = self.text(
+                entry, "comment", where, max_length=TEXT_LIMITS["comment"].length
+            )
             version = self.number(entry, "answer_version", where)
+            reviewer = self.text(entry, "reviewer", where, max_length=150)
+            reviewed_at = self.moment(entry, "reviewed_at", where)
             if code is None:
                 continue
             if code not in answered:
@@ -624,7 +653,9 @@ class _Reader:
             elif code in seen:
                 self.error(where, _("%(code)s is reviewed twice.") % {"code": code})
             elif verdict and version is not None:
-                reviews.append(ParsedReview(code, verdict, comment, version))
+                reviews.append(
+                    ParsedReview(code, verdict, comment, version, reviewer, reviewed_at)
+                )
             seen.add(code)
         return reviews
 
@@ -639,7 +670,12 @@ class _Reader:
                     title=self.text(
                         entry, "title", where, max_length=200, required=True
                     ),
-                    description=self.text(entry, "description", where),
+                    description=self.text(
+                        entry,
+                        "description",
+                        where,
+                        max_length=TEXT_LIMITS["description"].length,
+                    ),
                 )
             )
         return findings
@@ -660,7 +696,13 @@ class _Reader:
                     code=code,
                     evidence_ref=ref,
                     author=self.text(entry, "author", where, max_length=150),
-                    text=self.text(entry, "text", where, required=True),
+                    text=self.text(
+                        entry,
+                        "text",
+                        where,
+                        max_length=TEXT_LIMITS["text"].length,
+                        required=True,
+                    ),
                     written_at=self.moment(entry, "written_at", where),
                 )
             )

@@ -3,10 +3,12 @@
 An import creates a new draft assessment in the importer's organisation.
 Answers keep their status, justification and version, so the self-assessed
 reading is the same as in the file. The auditor's reviews, findings and
-comments come along only when asked for; reviews then keep the answer
-version they were given on, so the verified reading is the same too. The
-portal cannot vouch for the people the file names, so everything imported
-is recorded as written by the importer, and comments keep the original
+comments come along only when asked for. Whoever edits a file can recompute
+its hashes, so a verdict in it proves nothing: each review comes in as a
+comment on its answer, never as a review, and the verified reading waits
+for an auditor of this portal. The portal cannot vouch for the people the
+file names either, so everything imported is recorded as written by the
+importer; comments, and the comments made of reviews, name the original
 author and time in their first line.
 
 Applying a workbook saves its new and changed answers through
@@ -34,7 +36,7 @@ from assessments.models import (
     EvidenceKind,
     EvidenceLink,
     Finding,
-    Review,
+    Verdict,
 )
 from assessments.permissions import Action, can, require
 from assessments.services.common import save_as
@@ -54,7 +56,8 @@ class ImportResult:
     evidence: int
     # File items of a JSON import, which carries no files.
     files_left_out: int
-    reviews: int
+    # Reviews of the file, written as comments on their answers.
+    reviews_as_comments: int
     findings: int
     comments: int
 
@@ -96,14 +99,14 @@ def assessment_import(
         raise
     logger.info(
         "Assessment %s imported into organisation %s by user %s from a %s "
-        "assessment (%d answers, %d evidence items, %d reviews)",
+        "assessment (%d answers, %d evidence items, %d reviews as comments)",
         result.assessment.pk,
         organisation.pk,
         actor.pk,
         parsed.status,
         result.answers,
         result.evidence,
-        result.reviews,
+        result.reviews_as_comments,
     )
     return result
 
@@ -156,7 +159,7 @@ def _write(parsed: ParsedAssessment, organisation, files, with_reviews, actor, s
     )
     reviews = findings = comments = 0
     if with_reviews:
-        reviews = _write_reviews(parsed, answers, actor, now)
+        reviews = _write_reviews_as_comments(parsed, assessment, answers, actor, now)
         findings = _write_findings(parsed, assessment, requirements, actor, now)
         comments = _write_comments(
             parsed, assessment, evidence_by_ref, answer_id, actor
@@ -166,7 +169,7 @@ def _write(parsed: ParsedAssessment, organisation, files, with_reviews, actor, s
         answers=len(parsed.answers),
         evidence=len(evidence_by_ref),
         files_left_out=left_out,
-        reviews=reviews,
+        reviews_as_comments=reviews,
         findings=findings,
         comments=comments,
     )
@@ -249,24 +252,36 @@ def _store_file(item, files, assessment, stored) -> dict:
     }
 
 
-def _write_reviews(parsed, answers, actor, now) -> int:
-    bulk_create_with_history(
-        [
-            Review(
+def _write_reviews_as_comments(parsed, assessment, answers, actor, now) -> int:
+    """Write each review of the file as a comment on its answer.
+
+    A Review row would count in the verified reading, which only an auditor
+    of this portal may make; the comment keeps what the file said.
+    """
+    rows = []
+    for review in parsed.reviews:
+        heading = _(
+            "Verdict from the imported file: %(verdict)s, on answer version %(version)d"
+        ) % {
+            "verdict": Verdict(review.verdict).label,
+            "version": review.answer_version,
+        }
+        if review.reviewer or review.reviewed_at:
+            heading = f"{heading}; {_byline(review.reviewer, review.reviewed_at)}"
+        text = f"[{heading}]"
+        if review.comment:
+            text = f"{text}\n{review.comment}"
+        rows.append(
+            Comment(
+                assessment=assessment,
                 answer_id=answers[review.code],
-                verdict=review.verdict,
-                comment=review.comment,
-                answer_version=review.answer_version,
-                reviewer=actor,
-                created_at=now,
-                updated_at=now,
+                author=actor,
+                text=text,
+                created_at=review.reviewed_at or now,
             )
-            for review in parsed.reviews
-        ],
-        Review,
-        default_user=actor,
-    )
-    return len(parsed.reviews)
+        )
+    bulk_create_with_history(rows, Comment, default_user=actor)
+    return len(rows)
 
 
 def _write_findings(parsed, assessment, requirements, actor, now) -> int:
@@ -298,10 +313,7 @@ def _write_comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> in
         if comment.code is None and evidence is None:
             # Its evidence item was a file left out of a JSON import.
             continue
-        byline = comment.author or "?"
-        if comment.written_at:
-            local = timezone.localtime(comment.written_at)
-            byline = f"{byline}, {local:%Y-%m-%d %H:%M}"
+        byline = _byline(comment.author, comment.written_at)
         rows.append(
             Comment(
                 assessment=assessment,
@@ -314,6 +326,13 @@ def _write_comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> in
         )
     bulk_create_with_history(rows, Comment, default_user=actor)
     return len(rows)
+
+
+def _byline(name: str, moment) -> str:
+    byline = name or "?"
+    if moment:
+        byline = f"{byline}, {timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    return byline
 
 
 # ------------------------------------------------------------- workbook

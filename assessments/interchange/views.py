@@ -355,13 +355,22 @@ def _import(request, organisation, data):
 def _imported_message(result) -> str:
     message = _(
         "Imported “%(title)s” as a new draft: %(answers)d answers, %(evidence)d "
-        "evidence items, %(reviews)d reviews."
+        "evidence items."
     ) % {
         "title": result.assessment.title,
         "answers": result.answers,
         "evidence": result.evidence,
-        "reviews": result.reviews,
     }
+    if result.reviews_as_comments:
+        message += " " + ngettext(
+            "%(count)d verdict from the file came in as a comment on its answer; "
+            "it does not make a verified level, only a review by an auditor here "
+            "does.",
+            "%(count)d verdicts from the file came in as comments on their "
+            "answers; they do not make a verified level, only a review by an "
+            "auditor here does.",
+            result.reviews_as_comments,
+        ) % {"count": result.reviews_as_comments}
     if result.files_left_out:
         message += " " + ngettext(
             "%(count)d file item was left out: a JSON file carries no files; "

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, AnswerStatus, Verdict
 from assessments.permissions import Action
 from assessments.services.common import AnswerConflict, lock_editable, save_as
+from assessments.services.limits import check_bounds
 
 
 def _check_framework(assessment, requirement) -> None:
@@ -84,6 +85,7 @@ def answer_change(
     """Save an answer as :func:`answer_save` does, saying whether levels can move."""
     if status not in AnswerStatus.values and status != "":
         raise ValidationError({"status": _("Choose one of the listed statuses.")})
+    check_bounds(justification=justification)
     locked = lock_editable(assessment, actor, Action.ANSWER, shared=True)
     _check_framework(locked, requirement)
 

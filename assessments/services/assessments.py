@@ -19,12 +19,14 @@ from assessments.models import (
 )
 from assessments.permissions import Action, require
 from assessments.services.common import lock_editable, save_as
+from assessments.services.limits import check_bounds
 from maturity.models import Framework, Module, Requirement
 
 logger = logging.getLogger(__name__)
 
 
-def _check_period(period_start, period_end) -> None:
+def _check_settings(scope, period_start, period_end) -> None:
+    check_bounds(scope=scope, period_start=period_start, period_end=period_end)
     if period_start and period_end and period_end < period_start:
         raise ValidationError(
             {"period_end": _("The period cannot end before it starts.")}
@@ -69,7 +71,7 @@ def assessment_create(
 ) -> Assessment:
     """Create a draft assessment of ``organisation`` pinned to ``framework``."""
     require(actor, Action.CREATE_ASSESSMENT, organisation)
-    _check_period(period_start, period_end)
+    _check_settings(scope, period_start, period_end)
 
     assessment = save_as(
         Assessment(
@@ -102,7 +104,7 @@ def assessment_update(
 ) -> Assessment:
     """Change the title, scope, period and targets of an editable assessment."""
     locked = lock_editable(assessment, actor, Action.EDIT)
-    _check_period(period_start, period_end)
+    _check_settings(scope, period_start, period_end)
 
     locked.title = title
     locked.scope = scope

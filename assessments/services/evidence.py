@@ -18,6 +18,7 @@ from assessments.models import (
 from assessments.permissions import Action
 from assessments.services.answers import answer_for
 from assessments.services.common import delete_as, lock_editable, save_as
+from assessments.services.limits import check_bounds
 from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def evidence_add_file(
     """
     with transaction.atomic():
         lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    check_bounds(description=description, effective_from=effective_from)
     content_type = uploads.check_upload(uploaded)
     original_name = (uploaded.name or "").rsplit("/", 1)[-1][:255]
     stored = uploads.store_upload(uploaded, assessment_id=assessment.pk)
@@ -106,6 +108,7 @@ def evidence_add_link(
 ) -> Evidence:
     """Record a link to a document kept elsewhere as evidence."""
     locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+    check_bounds(description=description, effective_from=effective_from)
     if not url.lower().startswith(("https://", "http://")):
         raise ValidationError(
             {"url": _("Enter an address starting with https:// or http://.")}
@@ -137,6 +140,7 @@ def evidence_add_note(
     locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
+    check_bounds(note=note, description=description, effective_from=effective_from)
     return _create_evidence(
         assessment=locked,
         requirement=requirement,

@@ -25,6 +25,7 @@ from assessments.services.common import (
     lock_assessment,
     save_as,
 )
+from assessments.services.limits import check_bounds, text_too_long
 from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
     _lock_in_review(answer.assessment, actor, Action.RECORD_VERDICT)
     comment = comment.strip()
     _check_verdict(verdict, comment)
+    check_bounds(comment=comment)
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
     if not answer.status:
         raise ValidationError(
@@ -144,6 +146,7 @@ def comment_add(*, assessment, answer=None, evidence=None, text: str, actor) -> 
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the comment.")})
+    check_bounds(text=text)
     locked = lock_assessment(assessment)
     if locked.is_finalised:
         raise ReviewClosed(
@@ -178,6 +181,9 @@ def _clean_finding(assessment, values: dict) -> dict:
     if not values["title"]:
         errors["title"] = _("Give the finding a title.")
     values["description"] = (values.get("description") or "").strip()
+    too_long = text_too_long("description", values["description"])
+    if too_long:
+        errors["description"] = too_long
     requirement = values.get("requirement")
     if requirement is not None and requirement.framework_id != assessment.framework_id:
         errors["requirement"] = _("Choose a requirement of this assessment's standard.")

@@ -17,6 +17,7 @@ from assessments.services.common import (
     lock_assessment,
     save_as,
 )
+from assessments.services.limits import check_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def assessment_transition(
         raise ValidationError(
             {"reason": _("Say what the assessors need to fix.")}, code="reason"
         )
+    check_bounds(reason=reason)
     if name == "submit":
         problems = submission_problems(locked)
         if problems:

@@ -24,6 +24,7 @@ from assessments.permissions import (
     get_organisation,
     require,
 )
+from assessments.services.common import locked_error
 from assessments.views.common import assessment_context, redirect_with_errors
 from maturity.models import Module
 
@@ -92,6 +93,11 @@ def assessment_detail(request, pk):
 @login_required
 def assessment_update(request, pk):
     assessment = get_assessment(request.user, pk, Action.EDIT)
+    if not assessment.is_editable:
+        return redirect_with_errors(
+            request, locked_error(assessment), assessment.get_absolute_url()
+        )
+
     modules = Module.objects.filter(framework_id=assessment.framework_id).order_by(
         "position"
     )

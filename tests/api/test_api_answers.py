@@ -156,3 +156,21 @@ def test_it_answers_404_for_a_code_not_in_the_standard(people, api):
 
     assert response.status_code == 404
     assert not Answer.objects.exists()
+
+
+def test_it_refuses_a_justification_past_its_limit(people, api):
+    response = api(people.assessor).put(
+        _url(people, "STR-1.2"),
+        {"status": "partial", "justification": "x" * 20_001, "version": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "justification": [
+            "“Justification” is too long (20001 characters); shorten it to at most "
+            "20000."
+        ]
+    }
+    assert not Answer.objects.exists()

@@ -251,3 +251,40 @@ def test_it_refuses_to_resubmit_an_untouched_rejection(people, api):
     ]
     people.assessment.refresh_from_db()
     assert people.assessment.status == Status.RETURNED
+
+
+def test_it_refuses_a_period_in_the_year_one(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {
+            **NEW,
+            "framework": people.assessment.framework_id,
+            "period_start": "0001-01-01",
+            "period_end": "0001-12-31",
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "period_start": ["“Period start” must be a date in the years 1990 to 2100."],
+        "period_end": ["“Period end” must be a date in the years 1990 to 2100."],
+    }
+    assert not Assessment.objects.filter(title=NEW["title"]).exists()
+
+
+def test_it_refuses_a_scope_past_its_limit(people, api):
+    response = api(people.assessor).patch(
+        _url(people), {"scope": "x" * 10_001}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "scope": [
+            "“Scope statement” is too long (10001 characters); shorten it to at "
+            "most 10000."
+        ]
+    }
+    people.assessment.refresh_from_db()
+    assert people.assessment.scope == "All models in production."

@@ -254,3 +254,34 @@ def test_a_session_upload_still_needs_the_csrf_token(people, rf):
     assert "CSRF" in refused.json()["message"]
     assert accepted.status_code == 201
     assert Evidence.objects.count() == 1
+
+
+def test_it_refuses_a_note_past_its_limit_naming_the_field(people, api):
+    response = api(people.assessor).post(
+        _url(people, "evidence/"),
+        {"kind": "note", "title": "Minutes", "note": "x" * 200_000},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "note": ["“Note” is too long (200000 characters); shorten it to at most 20000."]
+    }
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_it_refuses_an_effective_date_outside_the_years(people, api, day):
+    response = api(people.assessor).post(
+        _url(people, "evidence/"),
+        {"kind": "note", "title": "Minutes", "note": "n", "effective_from": day},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "effective_from": ["“Effective from” must be a date in the years 1990 to 2100."]
+    }
+    assert not Evidence.objects.exists()

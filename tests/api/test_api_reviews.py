@@ -197,3 +197,22 @@ def test_a_finding_cannot_name_a_requirement_of_another_standard(in_review, api)
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["requirement"]
+
+
+def test_a_comment_past_its_limit_is_refused(people, api):
+    answer(people.assessment, "STR-1.1")
+
+    response = api(people.auditor).post(
+        _url(people, "comments/"),
+        {"requirement": "STR-1.1", "text": "x" * 10_001},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "text": [
+            "“Comment” is too long (10001 characters); shorten it to at most 10000."
+        ]
+    }
+    assert not Comment.objects.exists()

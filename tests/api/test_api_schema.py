@@ -51,6 +51,17 @@ def test_the_answer_update_documents_the_conflict(schema):
     assert set(body["required"]) == {"status", "version"}
 
 
+def test_the_schema_documents_the_longest_texts(schema):
+    bodies = schema["components"]["schemas"]
+
+    def longest(body, field):
+        return bodies[body]["properties"][field].get("maxLength")
+
+    assert longest("EvidenceCreateRequest", "note") == 20_000
+    assert longest("AnswerUpdateRequest", "justification") == 20_000
+    assert longest("CommentCreateRequest", "text") == 10_000
+
+
 def test_schemathesis_loads_the_schema(schema):
     loaded = schemathesis.openapi.from_dict(schema)
 

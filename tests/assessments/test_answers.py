@@ -168,6 +168,23 @@ def test_it_refuses_an_unknown_status(people, login):
     assert not Answer.objects.exists()
 
 
+def test_it_refuses_a_justification_past_its_limit_naming_it(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "partial", "justification": "x" * 20_001, "version": 0},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **JSON,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "“Justification” is too long (20001 characters); shorten it to at most 20000."
+    )
+    assert not Answer.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["viewer", "auditor"])
 def test_it_forbids_readers_from_answering(people, login, persona):
     stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)

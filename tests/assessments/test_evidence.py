@@ -715,3 +715,40 @@ def test_it_says_once_that_a_locked_assessment_takes_no_evidence(people, login, 
 
     assert refused["Location"].endswith("/modules/STR/#STR-1.1")
     assert page.count("answers and evidence can be changed only") == 1
+
+
+@pytest.mark.parametrize("where", EVIDENCE_FORMS.values(), ids=EVIDENCE_FORMS)
+def test_it_refuses_a_note_past_its_limit_next_to_the_note(people, login, where):
+    route, codes, prefix = where
+    client = login(people.assessor)
+
+    response = client.post(
+        reverse(route, args=[people.assessment.pk, *codes]),
+        {"kind": "note", "title": "Minutes", "note": "x" * 200_000},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert _error_list(body, f"{prefix}note") == [
+        "“Note” is too long (200000 characters); shorten it to at most 20000."
+    ]
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_it_refuses_an_effective_date_outside_the_years(people, login, day):
+    client = login(people.assessor)
+
+    response = client.post(
+        reverse("assessments:evidence-create", args=[people.assessment.pk]),
+        {"kind": "note", "title": "Minutes", "note": "n", "effective_from": day},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert _error_list(body, "new-evidence-effective_from") == [
+        "“Effective from” must be a date in the years 1990 to 2100."
+    ]
+    assert not Evidence.objects.exists()

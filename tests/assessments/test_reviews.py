@@ -851,3 +851,64 @@ def test_it_shows_the_auditor_no_notice_meant_for_the_assessors(people, login):
     notice = "The answers can no longer be changed in this status."
     assert notice not in auditor_page
     assert notice in assessor_page
+
+
+# -- Lengths of what the auditor and the assessors write ----------------------
+
+
+def _too_long(label, count, limit):
+    return f"“{label}” is too long ({count} characters); shorten it to at most {limit}."
+
+
+def test_it_refuses_a_verdict_comment_past_its_limit(people, login):
+    answer(people.assessment, "STR-1.1")
+    set_status(people.assessment)
+    client = login(people.auditor)
+
+    response = client.post(
+        _review_url(people.assessment, "STR-1.1"),
+        {"verdict": "rejected", "comment": "x" * 10_001},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert body.count(_too_long("Reason or question", 10_001, 10_000)) == 1
+    assert not Review.objects.exists()
+
+
+def test_it_refuses_a_comment_past_its_limit(people, login):
+    answer(people.assessment, "STR-1.1")
+    client = login(people.assessor)
+
+    response = client.post(
+        _comment_url(people.assessment, "STR-1.1"),
+        {"subject": "answer", "text": "x" * 10_001},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert body.count(_too_long("Comment", 10_001, 10_000)) == 1
+    assert not Comment.objects.exists()
+
+
+def test_it_refuses_a_finding_description_past_its_limit(people, login):
+    set_status(people.assessment)
+    client = login(people.auditor)
+
+    response = client.post(
+        _findings_url(people.assessment),
+        {
+            "kind": "observation",
+            "severity": "low",
+            "title": "Monitoring",
+            "description": "x" * 20_001,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count(_too_long("Description", 20_001, 20_000)) == 1
+    assert not Finding.objects.exists()

@@ -7,14 +7,14 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Assessment, Evidence
-from assessments.selectors import assessment_score
+from assessments.models import Assessment, Comment, Evidence, Review
+from assessments.selectors import assessment_score, readings_of
 from tests.assessments.assessment_factories import PDF_BYTES
 
 
-def run(*args) -> str:
+def run(*args, stderr=None) -> str:
     out = io.StringIO()
-    call_command(*args, stdout=out)
+    call_command(*args, stdout=out, stderr=stderr or io.StringIO())
     return out.getvalue()
 
 
@@ -37,6 +37,7 @@ def test_it_exports_and_imports_a_zip(filled, importer, tmp_path):
     with zipfile.ZipFile(path) as archive:
         assert archive.read(f"evidence/{filled.document.sha256}") == PDF_BYTES
 
+    errors = io.StringIO()
     output = run(
         "import_assessment",
         str(path),
@@ -45,6 +46,7 @@ def test_it_exports_and_imports_a_zip(filled, importer, tmp_path):
         "--user",
         importer.admin.username,
         "--with-reviews",
+        stderr=errors,
     )
 
     copy = Assessment.objects.get(pk=int(output))
@@ -53,6 +55,15 @@ def test_it_exports_and_imports_a_zip(filled, importer, tmp_path):
     assert assessment_score(copy).to_dict() == (
         assessment_score(filled.assessment).to_dict()
     )
+    assert not Review.objects.filter(answer__assessment=copy).exists()
+    assert readings_of(copy).verified is None
+    assert (
+        Comment.objects.filter(
+            assessment=copy, text__startswith="[Verdict from the imported file: "
+        ).count()
+        == 6
+    )
+    assert "6 reviews came in as comments" in errors.getvalue()
 
 
 def test_it_refuses_an_importer_who_is_no_administrator(filled, importer, tmp_path):

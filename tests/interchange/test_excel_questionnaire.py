@@ -530,6 +530,22 @@ def test_invalid_statuses_are_refused_with_their_rows(started, login, people):
     assert preview(client, started).status_code == 302
 
 
+def test_one_row_is_named_in_the_singular(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = fill(workbook, "STR-2.1", "Satisfied", "x" * 20_001)
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert (
+        f"Row {row}: the justification is longer than 20000 characters. Shorten it."
+        in body
+    )
+    assert "Rows " not in body
+    assert fingerprint() == before
+
+
 def test_a_workbook_over_the_size_limit_is_refused(started, login, people, settings):
     settings.EVIDENCE_MAX_UPLOAD_SIZE = 2000
     client = login(people.assessor)
@@ -550,7 +566,7 @@ def test_an_edited_answer_version_is_refused(started, login, people):
 
     body = refusal(upload(client, started, content_of(workbook)))
 
-    assert f"Rows {row}: the hidden columns of the workbook were changed." in body
+    assert f"Row {row}: the hidden columns of the workbook were changed." in body
 
 
 def test_an_edited_metadata_sheet_is_refused(started, login, people):

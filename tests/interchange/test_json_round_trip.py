@@ -18,7 +18,12 @@ from assessments.models import (
     Review,
     Status,
 )
-from assessments.selectors import assessment_score, targets_of, verified_statuses
+from assessments.selectors import (
+    assessment_score,
+    readings_of,
+    targets_of,
+    verified_statuses,
+)
 from tests.assessments.assessment_factories import fingerprint
 from tests.interchange.interchange_helpers import ENGLISH
 
@@ -49,7 +54,13 @@ def import_(importer, document, **kwargs):
     )
 
 
-def test_it_reproduces_answers_and_both_readings_with_reviews(filled, importer):
+def verdict_comments(assessment):
+    return Comment.objects.filter(
+        assessment=assessment, text__startswith="[Verdict from the imported file: "
+    )
+
+
+def test_it_reproduces_answers_and_the_self_assessed_reading(filled, importer):
     source = filled.assessment
     Assessment.objects.filter(pk=source.pk).update(status=Status.IN_REVIEW)
 
@@ -65,28 +76,113 @@ def test_it_reproduces_answers_and_both_readings_with_reviews(filled, importer):
     )
     assert targets_of(copy) == targets_of(source)
     assert answers_of(copy) == answers_of(source)
-    assert readings(copy) == readings(source)
-    self_assessed, verified = readings(copy)
-    assert self_assessed["modules"]["STR"]["level"] == 2
-    assert verified["modules"]["STR"]["level"] == 1
-    assert verified["modules"]["LC"]["level"] == 0
-    assert sorted(
-        Review.objects.filter(answer__assessment=copy).values_list(
-            "answer__requirement__code", "verdict", "answer_version", "reviewer"
-        )
-    ) == sorted(
-        (code, verdict, version, importer.admin.pk)
-        for code, verdict, version, _reviewer in Review.objects.filter(
-            answer__assessment=source
-        ).values_list(
-            "answer__requirement__code", "verdict", "answer_version", "reviewer"
-        )
-    )
-    assert result.reviews == 6
+    assert readings(copy)[0] == readings(source)[0]
+    assert readings(copy)[0]["modules"]["STR"]["level"] == 2
     assert set(copy.findings.values_list("title", "severity", "requirement__code")) == {
         ("监测缺失", "high", "LC-S2-1.1"),
         ("总体良好", "low", None),
     }
+
+
+def test_reviews_come_in_as_comments_and_the_copy_is_not_audited(filled, importer):
+    source = filled.assessment
+
+    result = import_(importer, exported(source), with_reviews=True)
+
+    copy = result.assessment
+    assert not Review.objects.filter(answer__assessment=copy).exists()
+    assert verified_statuses(copy) == {}
+    standing = readings_of(copy)
+    assert standing.verified is None
+    assert standing.audited is False
+    assert result.reviews_as_comments == 6
+    assert verdict_comments(copy).count() == 6
+    assert result.comments == 2
+    assert copy.comments.count() == 8
+
+
+def test_each_verdict_comment_names_the_verdict_version_and_reviewer(
+    filled, importer, people
+):
+    result = import_(importer, exported(filled.assessment), with_reviews=True)
+
+    texts = {
+        comment.answer.requirement.code: comment.text
+        for comment in verdict_comments(result.assessment).select_related(
+            "answer__requirement"
+        )
+    }
+    assert sorted(texts) == [
+        "LC-S1-1.1",
+        "LC-S2-1.1",
+        "STR-1.1",
+        "STR-1.2",
+        "STR-2.1",
+        "STR-2.2",
+    ]
+    byline = f"; {people.auditor.username}, "
+    assert texts["STR-2.2"].startswith(
+        "[Verdict from the imported file: Accepted, on answer version 3" + byline
+    )
+    assert "\n" not in texts["STR-2.2"]
+    rejected, reason = texts["LC-S2-1.1"].split("\n")
+    assert rejected.startswith(
+        "[Verdict from the imported file: Rejected, on answer version 1" + byline
+    )
+    assert rejected.endswith("]")
+    assert reason == "证据不足"
+    assert {comment.author for comment in verdict_comments(result.assessment)} == {
+        importer.admin
+    }
+
+
+def test_a_verdict_without_reviewer_or_time_has_no_byline(filled, importer):
+    document = exported(filled.assessment)
+    for entry in document["reviews"]:
+        del entry["reviewer"], entry["reviewed_at"]
+
+    result = import_(importer, document, with_reviews=True)
+
+    on_str_2_2 = verdict_comments(result.assessment).get(
+        answer__requirement__code="STR-2.2"
+    )
+    assert on_str_2_2.text == (
+        "[Verdict from the imported file: Accepted, on answer version 3]"
+    )
+
+
+def test_a_file_edited_to_accept_everything_makes_no_verified_level(
+    filled, importer, login
+):
+    document = exported(filled.assessment)
+    for entry in document["answers"]:
+        entry["status"] = "satisfied"
+    document["reviews"] = [
+        {
+            "requirement": entry["requirement"],
+            "verdict": "accepted",
+            "comment": "",
+            "answer_version": entry["version"],
+            "reviewer": "auditor1",
+            "reviewed_at": "2025-06-30T10:00:00+08:00",
+        }
+        for entry in document["answers"]
+    ]
+    client = login(importer.admin)
+
+    response = _post(
+        client, importer.org, json.dumps(document).encode(), with_reviews="on"
+    )
+
+    copy = Assessment.objects.get(organisation=importer.org)
+    assert response.status_code == 302
+    assert not Review.objects.filter(answer__assessment=copy).exists()
+    assert readings_of(copy).verified is None
+    assert readings(copy)[1]["organisation"]["level"] == 0
+    assert verdict_comments(copy).count() == len(document["answers"])
+    page = client.get(response.url, **ENGLISH).content.decode()
+    assert "Not audited yet" in page
+    assert "7 verdicts from the file came in as comments on their answers" in page
 
 
 def test_without_reviews_the_verified_reading_starts_empty(filled, importer):
@@ -106,11 +202,12 @@ def test_the_history_names_the_importer(filled, importer):
 
     copy = result.assessment
     answers = Answer.history.filter(assessment_id=copy.pk)
-    reviews = Review.history.filter(answer__assessment=copy)
+    comments = Comment.history.filter(assessment_id=copy.pk)
     assert answers.count() == 7
     assert {entry.history_user_id for entry in answers} == {importer.admin.pk}
-    assert reviews.count() == 6
-    assert {entry.history_user_id for entry in reviews} == {importer.admin.pk}
+    assert comments.count() == 8
+    assert {entry.history_user_id for entry in comments} == {importer.admin.pk}
+    assert not Review.history.filter(answer__assessment_id=copy.pk).exists()
 
 
 def test_comments_name_their_original_author(filled, importer, people):
@@ -118,7 +215,9 @@ def test_comments_name_their_original_author(filled, importer, people):
 
     comments = list(Comment.objects.filter(assessment=result.assessment))
     assert {comment.author for comment in comments} == {importer.admin}
-    on_answer = Comment.objects.get(assessment=result.assessment, answer__isnull=False)
+    on_answer = Comment.objects.exclude(pk__in=verdict_comments(result.assessment)).get(
+        assessment=result.assessment, answer__isnull=False
+    )
     assert on_answer.answer.requirement.code == "STR-2.2"
     assert on_answer.text.startswith(f"[{people.auditor.username}, ")
     assert on_answer.text.endswith("]\n请补充最新版本。")
@@ -235,9 +334,12 @@ def test_the_import_page_creates_a_draft(filled, importer, login):
     copy = Assessment.objects.get(organisation=importer.org)
     assert response.status_code == 302
     assert response.url == copy.get_absolute_url()
-    assert Review.objects.filter(answer__assessment=copy).count() == 6
+    assert not Review.objects.filter(answer__assessment=copy).exists()
+    assert verdict_comments(copy).count() == 6
     page = client.get(response.url, **ENGLISH).content.decode()
     assert "as a new draft: 7 answers, " in page
+    assert "6 verdicts from the file came in as comments on their answers" in page
+    assert "reviews." not in page
     assert "1 file item was left out" in page
 
 
@@ -279,3 +381,43 @@ def test_other_organisations_get_404(importer, people, login):
     response = client.get(reverse("interchange:assessment-import", args=["org-c"]))
 
     assert response.status_code == 404
+
+
+def test_texts_and_dates_past_their_bounds_are_refused(filled, importer):
+    document = exported(filled.assessment)
+    part = document["assessment"]
+    part["scope"] = "x" * 10_001
+    part["period_start"], part["period_end"] = "0001-01-01", "0001-12-31"
+    note = next(
+        index
+        for index, item in enumerate(document["evidence"])
+        if item["kind"] == "note"
+    )
+    document["evidence"][note].update(
+        note="x" * 20_001, description="x" * 20_001, effective_from="9999-12-31"
+    )
+    document["answers"][0]["justification"] = "x" * 20_001
+    document["reviews"][0]["comment"] = "x" * 10_001
+    document["findings"][0]["description"] = "x" * 20_001
+    document["comments"][0]["text"] = "x" * 10_001
+    before = fingerprint()
+
+    with pytest.raises(FileRefused) as refused:
+        import_(importer, document, with_reviews=True)
+
+    in_years = "must be a date in the years 1990 to 2100."
+    assert sorted(refused.value.messages) == sorted(
+        [
+            "assessment.scope: must be at most 10000 characters long.",
+            f"assessment.period_start: {in_years}",
+            f"assessment.period_end: {in_years}",
+            f"evidence[{note}].note: must be at most 20000 characters long.",
+            f"evidence[{note}].description: must be at most 20000 characters long.",
+            f"evidence[{note}].effective_from: {in_years}",
+            "answers[0].justification: must be at most 20000 characters long.",
+            "reviews[0].comment: must be at most 10000 characters long.",
+            "findings[0].description: must be at most 20000 characters long.",
+            "comments[0].text: must be at most 10000 characters long.",
+        ]
+    )
+    assert fingerprint() == before

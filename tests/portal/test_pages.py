@@ -1,7 +1,10 @@
 """Tests of the portal shell: login, layout, languages, security headers."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 
 @pytest.fixture
@@ -83,3 +86,40 @@ def test_static_assets_are_served_locally(client, user):
     assert "/static/portal/portal.css" in page
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
+
+
+def test_pages_name_the_portal_icon(client, user):
+    client.force_login(user)
+
+    page = client.get("/").content.decode()
+
+    assert '<link rel="icon" href="/static/portal/favicon.svg"' in page
+
+
+def test_the_icon_is_served_with_debug_off(client, user, settings, tmp_path):
+    settings.DEBUG = False
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        },
+    }
+    # The other apps' files, which the page does not use, take most of the time.
+    call_command(
+        "collectstatic",
+        interactive=False,
+        verbosity=0,
+        ignore_patterns=["admin", "rest_framework", "drf_spectacular_sidecar"],
+    )
+    client.force_login(user)
+
+    page = client.get("/").content.decode()
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    icon = client.get(href)
+
+    assert re.fullmatch(r"/static/portal/favicon\.[0-9a-f]{12}\.svg", href)
+    assert icon.status_code == 200
+    assert icon["Content-Type"].startswith("image/svg+xml")
+    assert b"#1f4e8c" in b"".join(icon.streaming_content)

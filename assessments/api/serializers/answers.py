@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from assessments.api.serializers.common import UsernameField
 from assessments.models import AnswerStatus, EvidenceLink, Review
+from assessments.services.limits import TextLengthValidator
 
 
 class AnswerLinkSerializer(serializers.ModelSerializer):
@@ -76,7 +77,12 @@ class AnswerUpdateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Empty to take the status back."),
     )
-    justification = serializers.CharField(allow_blank=True, required=False, default="")
+    justification = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        validators=[TextLengthValidator("justification")],
+    )
     version = serializers.IntegerField(
         min_value=0,
         help_text=_("The version the change is based on, as last read."),
@@ -89,7 +95,11 @@ class AnswerPatchSerializer(AnswerUpdateSerializer):
     status = serializers.ChoiceField(
         choices=AnswerStatus.choices, allow_blank=True, required=False
     )
-    justification = serializers.CharField(allow_blank=True, required=False)
+    justification = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        validators=[TextLengthValidator("justification")],
+    )
 
 
 class AnswerFilterSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from assessments.api.serializers.common import UsernameField
 from assessments.models import Assessment, Organisation, Status, StatusChange
 from assessments.permissions import Action, can, organisations_of
 from assessments.services import TRANSITIONS, transition_allowed
+from assessments.services.limits import TextLengthValidator
 from maturity.models import Framework, Module
 
 TARGET_FIELD_HELP = _(
@@ -151,7 +152,12 @@ class AssessmentCreateSerializer(serializers.Serializer):
         help_text=_("Id of the version of the standard to assess against."),
     )
     title = serializers.CharField(max_length=200)
-    scope = serializers.CharField(required=False, allow_blank=True, default="")
+    scope = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextLengthValidator("scope")],
+    )
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     targets = TargetsField(required=False, default=dict)
@@ -163,7 +169,9 @@ class AssessmentCreateSerializer(serializers.Serializer):
 
 class AssessmentUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    scope = serializers.CharField(required=False, allow_blank=True)
+    scope = serializers.CharField(
+        required=False, allow_blank=True, validators=[TextLengthValidator("scope")]
+    )
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
     targets = TargetsField(required=False)
@@ -174,7 +182,12 @@ class AssessmentUpdateSerializer(serializers.Serializer):
 
 class StartFromSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    scope = serializers.CharField(required=False, allow_blank=True, default="")
+    scope = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextLengthValidator("scope")],
+    )
     period_start = serializers.DateField()
     period_end = serializers.DateField()
 
@@ -192,6 +205,7 @@ class TransitionRequestSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        validators=[TextLengthValidator("reason")],
         help_text=_("Needed when returning an assessment: what to fix."),
     )
 

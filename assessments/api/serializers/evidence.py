@@ -10,6 +10,7 @@ from assessments.api.serializers.common import (
     UsernameField,
 )
 from assessments.models import Evidence, EvidenceKind, EvidenceLink
+from assessments.services.limits import TextLengthValidator
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
@@ -81,7 +82,11 @@ class EvidenceCreateSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        validators=[TextLengthValidator("description")],
+    )
     effective_from = serializers.DateField(required=False, allow_null=True)
     file = serializers.FileField(
         required=False, help_text=_("The document, for kind file.")
@@ -90,7 +95,9 @@ class EvidenceCreateSerializer(serializers.Serializer):
         max_length=1000, required=False, help_text=_("The address, for kind link.")
     )
     note = serializers.CharField(
-        required=False, help_text=_("The statement, for kind note.")
+        required=False,
+        validators=[TextLengthValidator("note")],
+        help_text=_("The statement, for kind note."),
     )
     requirement = RequirementField(
         required=False,

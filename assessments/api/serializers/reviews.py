@@ -9,6 +9,7 @@ from assessments.api.serializers.common import (
     UsernameField,
 )
 from assessments.models import Comment, Finding, FindingKind, Review, Severity, Verdict
+from assessments.services.limits import TextLengthValidator
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -43,6 +44,7 @@ class ReviewCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        validators=[TextLengthValidator("comment")],
         help_text=_("Needed for a rejection (why) or a request (the question)."),
     )
 
@@ -70,7 +72,7 @@ class CommentCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Id of the evidence item the comment is about."),
     )
-    text = serializers.CharField()
+    text = serializers.CharField(validators=[TextLengthValidator("text")])
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -101,4 +103,8 @@ class FindingWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FindingKind.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        validators=[TextLengthValidator("description")],
+    )

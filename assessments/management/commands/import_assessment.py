@@ -30,7 +30,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-reviews",
             action="store_true",
-            help="also import the auditor's reviews, findings and comments",
+            help=(
+                "also import the auditor's verdicts (as comments, which make no "
+                "verified level), findings and comments"
+            ),
         )
 
     def handle(self, *args, file, organisation, user, with_reviews, **options):
@@ -51,6 +54,12 @@ class Command(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(f"--user {user}: {error}") from None
         self.stdout.write(str(result.assessment.pk))
+        if result.reviews_as_comments:
+            self.stderr.write(
+                f"{result.reviews_as_comments} reviews came in as comments: "
+                "they make no verified level until an auditor here reviews "
+                "the answers."
+            )
         if result.files_left_out:
             self.stderr.write(
                 f"{result.files_left_out} file items left out: a JSON file carries "
