@@ -61,6 +61,7 @@ def assessment_overview(assessment) -> dict:
     readings = readings_of(assessment, statuses, verdicts_from(verdict_rows))
     areas = areas_of(assessment, statuses, readings.self_assessed, readings.verified)
     problems = submission_problems(assessment, rows) if assessment.is_editable else []
+    history = status_history(assessment)
     return {
         "areas": areas,
         "readings": readings,
@@ -75,7 +76,18 @@ def assessment_overview(assessment) -> dict:
         "problems": problems,
         "gaps": [problem for problem in problems if not problem.is_objection],
         "objections": [problem for problem in problems if problem.is_objection],
-        "history": status_history(assessment),
+        "history": history,
+        # Why the auditor sent it back, while it is back with the assessors.
+        "returned": next(
+            (
+                change
+                for change in reversed(history)
+                if change.to_status == Status.RETURNED
+            ),
+            None,
+        )
+        if assessment.status == Status.RETURNED
+        else None,
         "first_area": first_area_code(areas),
     }
 
@@ -97,7 +109,8 @@ class AssessmentStanding:
     answered: int
     total: int
     self_level: int
-    # None for an assessment finalised before verified readings were kept.
+    # None for an assessment no auditor has given a verdict on yet, and for
+    # one finalised before verified readings were kept.
     verified_level: int | None
     level_name: str = ""
     verified_level_name: str = ""
@@ -122,15 +135,27 @@ def organisation_standing(organisation) -> list[AssessmentStanding]:
     )
     statuses = defaultdict(dict)
     verified = defaultdict(dict)
-    for assessment_id, code, status, is_accepted in (
+    # Assessments with a verdict on any answer; the others have no verified
+    # reading yet, as on their own pages.
+    audited = set()
+    for assessment_id, code, status, is_accepted, reviewed in (
         Answer.objects.filter(assessment__organisation=organisation)
         .exclude(status="")
-        .annotate(accepted=accepted)
-        .values_list("assessment_id", "requirement__code", "status", "accepted")
+        .annotate(
+            accepted=accepted,
+            reviewed=ExpressionWrapper(
+                Q(review__isnull=False), output_field=BooleanField()
+            ),
+        )
+        .values_list(
+            "assessment_id", "requirement__code", "status", "accepted", "reviewed"
+        )
     ):
         statuses[assessment_id][code] = status
         if is_accepted:
             verified[assessment_id][code] = status
+        if reviewed:
+            audited.add(assessment_id)
     targets = defaultdict(dict)
     for assessment_id, code, level in AssessmentTarget.objects.filter(
         assessment__organisation=organisation
@@ -147,9 +172,11 @@ def organisation_standing(organisation) -> list[AssessmentStanding]:
         else:
             pk = assessment.pk
             self_level = score(catalogue, statuses[pk], targets[pk]).organisation.level
-            verified_level = score(
-                catalogue, verified[pk], targets[pk]
-            ).organisation.level
+            verified_level = (
+                score(catalogue, verified[pk], targets[pk]).organisation.level
+                if pk in audited
+                else None
+            )
         rows.append(
             AssessmentStanding(
                 assessment=assessment,

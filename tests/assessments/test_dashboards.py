@@ -335,3 +335,25 @@ def test_it_lists_the_organisation_assessments_with_progress(people, login):
     assert re.search(r'data-reading="verified">(\d)<', row).group(1) == "0"
     assert "第一级 初始级" in row
     assert people.assessment_b.title not in body
+
+
+def test_the_organisation_list_shows_no_verified_level_before_any_verdict(
+    people, login
+):
+    for code in ["STR-1.1", "STR-1.2", "LC-S1-1.1", "LC-S2-1.1"]:
+        AnswerFactory(
+            assessment=people.assessment,
+            requirement=requirement(people.assessment, code),
+        )
+
+    body = (
+        login(people.viewer)
+        .get(reverse("assessments:organisation-detail", args=["org-a"]))
+        .content.decode()
+    )
+
+    row = re.search(
+        rf'<tr data-assessment="{people.assessment.pk}">(.*?)</tr>', body, re.S
+    ).group(1)
+    assert re.search(r'data-reading="self">(\d)<', row).group(1) == "1"
+    assert '<span class="muted" data-reading="verified">尚未审核</span>' in row

@@ -239,6 +239,87 @@ def test_it_refuses_every_evidence_write_when_finalised(people):
     assert backed.evidence_links.count() == 1
 
 
+LOCKED_MESSAGES = {
+    Status.SUBMITTED: "The assessment is Submitted: answers and evidence can be "
+    "changed only while it is a draft or has been returned.",
+    Status.FINALISED: "The assessment is finalised and can no longer be changed.",
+}
+
+
+@pytest.mark.parametrize("status", LOCKED_MESSAGES)
+def test_it_refuses_the_settings_page_of_a_locked_assessment(people, login, status):
+    _set_status(people.assessment, status)
+    client = login(people.admin)
+    url = reverse("assessments:assessment-update", args=[people.assessment.pk])
+
+    opened = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    saved = client.post(
+        url,
+        {
+            "title": "Renamed",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "target_STR": 3,
+            "target_LC": 3,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = opened.content.decode()
+    overview = people.assessment.get_absolute_url()
+    assert opened.redirect_chain == [(overview, 302)]
+    assert body.count(LOCKED_MESSAGES[status]) == 1
+    assert 'name="period_start"' not in body
+    assert saved["Location"] == overview
+    people.assessment.refresh_from_db()
+    assert people.assessment.title != "Renamed"
+
+
+def test_the_overview_of_a_returned_assessment_says_why_in_its_status(people, login):
+    assessment = people.assessment
+    answer_all(assessment)
+    for name, actor, reason in [
+        ("submit", people.assessor, ""),
+        ("start_review", people.auditor, ""),
+        ("return", people.auditor, "STR-2.1 的证据已过期。\n请补充 2026 年版本。"),
+    ]:
+        services.assessment_transition(
+            assessment=assessment, name=name, actor=actor, reason=reason
+        )
+
+    body = (
+        login(people.assessor)
+        .get(reverse("assessments:assessment-detail", args=[assessment.pk]))
+        .content.decode()
+    )
+
+    status = body.split('aria-labelledby="status-heading"')[1].split("</section>")[0]
+    assert "STR-2.1 的证据已过期。<br>请补充 2026 年版本。" in status
+    assert "退回" in status
+
+
+def test_it_refuses_a_return_reason_past_its_limit(people, login):
+    _set_status(people.assessment, Status.IN_REVIEW)
+    client = login(people.auditor)
+
+    response = client.post(
+        reverse(
+            "assessments:assessment-transition", args=[people.assessment.pk, "return"]
+        ),
+        {"reason": "x" * 10_001},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert (
+        "“What the assessors need to fix” is too long (10001 characters); shorten "
+        "it to at most 10000." in response.content.decode()
+    )
+    people.assessment.refresh_from_db()
+    assert people.assessment.status == Status.IN_REVIEW
+    assert not StatusChange.objects.exists()
+
+
 def test_it_shows_the_transitions_open_to_the_auditor(people, login):
     _set_status(people.assessment, Status.SUBMITTED)
     client = login(people.auditor)

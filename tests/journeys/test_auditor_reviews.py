@@ -101,9 +101,13 @@ def test_the_auditor_rejects_one_answer_and_the_verified_level_drops(
     expect(messages(page)).to_have_text("Recorded “Accepted” on TEX-1.1.")
     expect(verified).to_have_text("1")
     verdict(page, "TEX-2.1", "Rejected")
-    expect(messages(page)).to_contain_text(
+    # Said in the verdict's form, which the page opens at, not at its top.
+    refusal = requirement(page, "TEX-2.1").get_by_role("alert")
+    expect(refusal).to_have_text(
         "Say why the answer is rejected: the assessors need it."
     )
+    expect(refusal).to_be_in_viewport()
+    expect(messages(page)).to_have_count(0)
     auditor.shot("rejection-without-reason")
     verdict(page, "TEX-2.1", "Rejected", REJECTION)
     expect(messages(page)).to_have_text("Recorded “Rejected” on TEX-2.1.")
