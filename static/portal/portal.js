@@ -10,6 +10,14 @@
     }
   });
 
+  // A form whose action cannot be undone, such as deleting, asks first.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
   // A row of tabs too wide for the screen scrolls sideways; open it with the
   // current tab in the middle rather than cut off at the far end.
   document.addEventListener("DOMContentLoaded", function () {
