@@ -274,6 +274,8 @@ class _Loader:
             code = fix["code"]
             actor = self.people[fix["author"]]
             answer = answers[code]
+            # Attaching evidence since made a new version of the answer.
+            answer.refresh_from_db(fields=["version"])
             # Resubmitting needs every objection answered by a revision.
             if "justification" in fix:
                 status = fix.get("status", answer.status)

@@ -5,10 +5,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import uploads
 from assessments.models import (
+    Answer,
     Comment,
     Evidence,
     EvidenceDeletion,
@@ -24,15 +26,31 @@ from maturity.catalogues import get_catalogue
 logger = logging.getLogger(__name__)
 
 
+def _evidence_changed(answer_id: int, actor) -> None:
+    """Count a change to an answer's evidence as a new version of the answer.
+
+    A verdict is given on what the answer says and on what backs it up: an
+    acceptance must not outlive the evidence it saw, and evidence added at
+    the auditor's request answers a rejection as a revised text does.
+    """
+    answer = Answer.objects.select_for_update().get(pk=answer_id)
+    answer.version += 1
+    answer.updated_by = actor
+    answer.updated_at = timezone.now()
+    save_as(answer, actor, update_fields=["version", "updated_by", "updated_at"])
+
+
 def _link(evidence, assessment, requirement, actor) -> EvidenceLink:
     answer = answer_for(assessment, requirement, actor)
     if EvidenceLink.objects.filter(evidence=evidence, answer=answer).exists():
         raise ValidationError(
             _("This evidence item already supports the requirement."), code="linked"
         )
-    return save_as(
+    link = save_as(
         EvidenceLink(evidence=evidence, answer=answer, created_by=actor), actor
     )
+    _evidence_changed(answer.pk, actor)
+    return link
 
 
 def _create_evidence(*, assessment, requirement, actor, **fields) -> Evidence:
@@ -165,6 +183,7 @@ def evidence_detach(*, link, actor) -> None:
     """Stop an evidence item supporting one requirement; the item stays."""
     lock_editable(link.answer.assessment, actor, Action.MANAGE_EVIDENCE)
     delete_as(link, actor)
+    _evidence_changed(link.answer_id, actor)
 
 
 @transaction.atomic
@@ -240,6 +259,7 @@ def evidence_delete(*, evidence, actor) -> EvidenceDeletion:
 
     for link in links:
         delete_as(link, actor)
+        _evidence_changed(link.answer_id, actor)
     for comment in Comment.objects.filter(evidence=evidence):
         delete_as(comment, actor)
     path = evidence.file_path

@@ -15,9 +15,10 @@ from PIL import Image
 
 from assessments import services
 from assessments.models import Evidence, EvidenceDeletion, EvidenceLink, Status
-from assessments.selectors import submission_problems
+from assessments.selectors import answer_standing, submission_problems
 from tests.assessments.assessment_factories import (
     PDF_BYTES,
+    ReviewFactory,
     answer,
     file_evidence,
     set_status,
@@ -752,3 +753,72 @@ def test_it_refuses_an_effective_date_outside_the_years(people, login, day):
         "“Effective from” must be a date in the years 1990 to 2100."
     ]
     assert not Evidence.objects.exists()
+
+
+# -- Evidence and verdicts -------------------------------------------------------
+
+
+def _verdict_is_current(answer) -> bool:
+    answer.refresh_from_db()
+    return answer.review.answer_version == answer.version
+
+
+def test_detaching_evidence_from_an_accepted_answer_asks_for_a_new_verdict(people):
+    accepted = answer(people.assessment, "STR-1.1")
+    ReviewFactory(answer=accepted, reviewer=people.auditor)
+    set_status(people.assessment, Status.RETURNED)
+    assert "STR-1.1" in answer_standing(people.assessment)[1].accepted
+
+    services.evidence_detach(link=accepted.evidence_links.get(), actor=people.assessor)
+
+    assert not _verdict_is_current(accepted)
+    assert "STR-1.1" not in answer_standing(people.assessment)[1].accepted
+    history = accepted.history.order_by("-history_id").first()
+    assert (history.version, history.history_user) == (
+        accepted.version,
+        people.assessor,
+    )
+
+
+def test_evidence_attached_after_a_rejection_answers_it(people):
+    rejected = answer(
+        people.assessment,
+        "STR-1.1",
+        "partial",
+        evidence=False,
+        justification="制度在起草中。",
+    )
+    ReviewFactory(
+        answer=rejected,
+        reviewer=people.auditor,
+        verdict="rejected",
+        comment="请附上制度文件。",
+    )
+    set_status(people.assessment, Status.RETURNED)
+    assert ("STR-1.1", "rejected") in {
+        (p.code, p.kind) for p in submission_problems(people.assessment)
+    }
+
+    file_evidence(people.assessment, people.assessor, code="STR-1.1")
+
+    assert not _verdict_is_current(rejected)
+    assert "STR-1.1" not in {p.code for p in submission_problems(people.assessment)}
+
+
+def test_deleting_an_evidence_item_moves_every_answer_it_backed_up(people):
+    first = answer(people.assessment, "STR-1.1", evidence=False)
+    second = answer(people.assessment, "STR-2.1", evidence=False)
+    document = file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    services.evidence_attach(
+        evidence=document,
+        requirement=second.requirement,
+        actor=people.assessor,
+    )
+    for row in (first, second):
+        row.refresh_from_db()
+        ReviewFactory(answer=row, reviewer=people.auditor)
+
+    services.evidence_delete(evidence=document, actor=people.assessor)
+
+    assert not _verdict_is_current(first)
+    assert not _verdict_is_current(second)

@@ -189,10 +189,12 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
     assessment.refresh_from_db()
     assert assessment.status == Status.FINALISED
     stored = Answer.objects.get(assessment=assessment, requirement__code="TEX-2.1")
+    # Version 1 was rejected; attaching the evidence and saving the fix made
+    # one version each.
     assert (stored.status, stored.justification, stored.version) == (
         "satisfied",
         FIXED,
-        2,
+        3,
     )
     assert assessor.script_errors == []
     assert auditor.script_errors == []
