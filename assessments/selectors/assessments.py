@@ -78,16 +78,13 @@ def assessment_overview(assessment) -> dict:
         "objections": [problem for problem in problems if problem.is_objection],
         "history": history,
         # Why the auditor sent it back, while it is back with the assessors.
-        "returned": next(
-            (
-                change
-                for change in reversed(history)
-                if change.to_status == Status.RETURNED
-            ),
-            None,
-        )
-        if assessment.status == Status.RETURNED
-        else None,
+        "returned": (
+            history[-1]
+            if assessment.status == Status.RETURNED
+            and history
+            and history[-1].to_status == Status.RETURNED
+            else None
+        ),
         "first_area": first_area_code(areas),
     }
 

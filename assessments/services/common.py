@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assessment, Status
 from assessments.permissions import require
+from maturity.catalogues import get_catalogue
 
 User = get_user_model()
 
@@ -108,6 +109,16 @@ def lock_editable(assessment, actor, action, *, shared: bool = False) -> Assessm
     if not locked.is_editable:
         raise locked_error(locked)
     return locked
+
+
+def page_codes(framework_id, area: str) -> list[str]:
+    """Return the requirement codes of questionnaire page ``area``, or refuse it."""
+    codes = [
+        ref.code for ref in get_catalogue(framework_id).requirements if ref.area == area
+    ]
+    if not codes:
+        raise ValidationError(_("This page of the questionnaire does not exist."))
+    return codes
 
 
 def find_user(identifier: str):

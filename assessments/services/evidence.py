@@ -19,9 +19,13 @@ from assessments.models import (
 )
 from assessments.permissions import Action
 from assessments.services.answers import answer_for
-from assessments.services.common import delete_as, lock_editable, save_as
+from assessments.services.common import (
+    delete_as,
+    lock_editable,
+    page_codes,
+    save_as,
+)
 from assessments.services.limits import check_bounds
-from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -204,13 +208,7 @@ def evidence_reconfirm_area(*, assessment, area: str, actor) -> list[EvidenceLin
     been reconfirmed one by one. Runs a few queries per link.
     """
     locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
-    codes = [
-        ref.code
-        for ref in get_catalogue(locked.framework_id).requirements
-        if ref.area == area
-    ]
-    if not codes:
-        raise ValidationError(_("This page of the questionnaire does not exist."))
+    codes = page_codes(locked.framework_id, area)
 
     links = list(
         EvidenceLink.objects.filter(

@@ -23,10 +23,10 @@ from assessments.services.common import (
     ReviewClosed,
     delete_as,
     lock_assessment,
+    page_codes,
     save_as,
 )
 from assessments.services.limits import check_bounds, text_too_long
-from maturity.catalogues import get_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -102,13 +102,7 @@ def review_accept_unreviewed(*, assessment, area: str, actor) -> list[Review]:
     verdicts given one by one. Runs a few queries per accepted answer.
     """
     locked = _lock_in_review(assessment, actor, Action.RECORD_VERDICT)
-    codes = [
-        ref.code
-        for ref in get_catalogue(locked.framework_id).requirements
-        if ref.area == area
-    ]
-    if not codes:
-        raise ValidationError(_("This page of the questionnaire does not exist."))
+    codes = page_codes(locked.framework_id, area)
 
     answers = (
         Answer.objects.filter(assessment=locked, requirement__code__in=codes)

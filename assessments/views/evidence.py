@@ -25,6 +25,7 @@ from assessments.views.common import (
 )
 from assessments.views.questionnaire import (
     FILTERS,
+    area_url,
     get_requirement,
     requirement_url,
 )
@@ -337,10 +338,7 @@ def evidence_download(request, pk, evidence):
 @require_POST
 def evidence_reconfirm_area(request, pk, area):
     assessment = get_assessment(request.user, pk, Action.MANAGE_EVIDENCE)
-    show = request.POST.get("show")
-    back = selectors.questionnaire_url(
-        assessment.pk, area, show if show in FILTERS else None
-    )
+    back = area_url(assessment, area, request.POST.get("show"))
 
     try:
         links = services.evidence_reconfirm_area(

@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render, resolve_url
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -119,13 +118,10 @@ def questionnaire(request, pk, area):
         ),
         frozen=readings.frozen,
         audited=readings.audited,
-        # Made once: every form of every requirement needs it.
         login_url=resolve_url(settings.LOGIN_URL),
         csrf_cookie_name=settings.CSRF_COOKIE_NAME,
-        csrf_input=format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-            get_token(request),
-        ),
+        # Made once: every form of every requirement needs it.
+        csrf_input=csrf_input(request),
     )
     context["questionnaire"] = render_part("assessments/questionnaire.jinja", context)
     return render(request, "assessments/questionnaire.html", context)
@@ -169,10 +165,15 @@ def get_requirement(assessment, code) -> Requirement:
     return requirement
 
 
-def requirement_url(assessment, requirement, selected=None) -> str:
-    url = selectors.questionnaire_url(
-        assessment.pk, requirement.area_code, selected if selected in FILTERS else None
+def area_url(assessment, area: str, selected=None) -> str:
+    """Return the address of questionnaire page ``area``, keeping a known filter."""
+    return selectors.questionnaire_url(
+        assessment.pk, area, selected if selected in FILTERS else None
     )
+
+
+def requirement_url(assessment, requirement, selected=None) -> str:
+    url = area_url(assessment, requirement.area_code, selected)
     return f"{url}#{requirement.code}"
 
 

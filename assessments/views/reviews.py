@@ -16,8 +16,8 @@ from assessments.models import Answer, Status
 from assessments.permissions import Action, can, get_assessment, require
 from assessments.views.common import assessment_context, redirect_with_errors
 from assessments.views.questionnaire import (
-    FILTERS,
     REVIEW_DRAFT,
+    area_url,
     get_requirement,
     requirement_url,
 )
@@ -93,10 +93,7 @@ def review_record(request, pk, code):
 @require_POST
 def review_accept_unreviewed(request, pk, area):
     assessment = get_assessment(request.user, pk, Action.RECORD_VERDICT)
-    show = request.POST.get("show")
-    back = selectors.questionnaire_url(
-        assessment.pk, area, show if show in FILTERS else None
-    )
+    back = area_url(assessment, area, request.POST.get("show"))
 
     try:
         reviews = services.review_accept_unreviewed(

@@ -185,15 +185,6 @@
     this.save();
   };
 
-  // The list of modules may scroll in a box of its own: show the current
-  // page's entry in it.
-  var list = document.querySelector(".area-nav > ul");
-  var current = list && list.querySelector('[aria-current="page"]');
-  if (current && list.scrollHeight > list.clientHeight) {
-    list.scrollTop =
-      current.offsetTop - list.offsetTop - (list.clientHeight - current.offsetHeight) / 2;
-  }
-
   var answerForms = [];
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     answerForms.push(new AnswerForm(form));

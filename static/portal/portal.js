@@ -18,14 +18,20 @@
     }
   });
 
-  // A row of tabs too wide for the screen scrolls sideways; open it with the
-  // current tab in the middle rather than cut off at the far end.
+  // A list that scrolls in a box of its own, such as a row of tabs too wide
+  // for the screen, opens with its current entry in the middle rather than
+  // cut off at the far end.
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll(".tabs").forEach(function (tabs) {
-      var current = tabs.querySelector('[aria-current="page"]');
-      if (current && tabs.scrollWidth > tabs.clientWidth) {
-        tabs.scrollLeft =
-          current.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - current.offsetWidth) / 2;
+    document.querySelectorAll("[data-show-current]").forEach(function (box) {
+      var current = box.querySelector('[aria-current="page"]');
+      if (!current) return;
+      if (box.scrollWidth > box.clientWidth) {
+        box.scrollLeft =
+          current.offsetLeft - box.offsetLeft - (box.clientWidth - current.offsetWidth) / 2;
+      }
+      if (box.scrollHeight > box.clientHeight) {
+        box.scrollTop =
+          current.offsetTop - box.offsetTop - (box.clientHeight - current.offsetHeight) / 2;
       }
     });
   });

@@ -311,6 +311,18 @@ def test_it_names_the_levels(people, login, aimrg, language, zero, second):
     assert names["2"] == second
 
 
+def _organisation_page(client) -> str:
+    url = reverse("assessments:organisation-detail", args=["org-a"])
+    return client.get(url).content.decode()
+
+
+def _organisation_row(body: str, assessment) -> str:
+    """Return the row of ``assessment`` in the organisation's list."""
+    return re.search(
+        rf'<tr data-assessment="{assessment.pk}">(.*?)</tr>', body, re.S
+    ).group(1)
+
+
 def test_it_lists_the_organisation_assessments_with_progress(people, login):
     # Level 1 of every module and stage, and one more: the organisation is at 1.
     for code in ["STR-1.1", "STR-1.2", "STR-2.1", "LC-S1-1.1", "LC-S2-1.1"]:
@@ -321,15 +333,8 @@ def test_it_lists_the_organisation_assessments_with_progress(people, login):
     first = people.assessment.answers.get(requirement__code="STR-1.1")
     ReviewFactory(answer=first, reviewer=people.auditor)
 
-    body = (
-        login(people.viewer)
-        .get(reverse("assessments:organisation-detail", args=["org-a"]))
-        .content.decode()
-    )
-
-    row = re.search(
-        rf'<tr data-assessment="{people.assessment.pk}">(.*?)</tr>', body, re.S
-    ).group(1)
+    body = _organisation_page(login(people.viewer))
+    row = _organisation_row(body, people.assessment)
     assert re.search(r"data-progress>(\d+ / \d+)<", row).group(1) == "5 / 20"
     assert re.search(r'data-reading="self">(\d)<', row).group(1) == "1"
     assert re.search(r'data-reading="verified">(\d)<', row).group(1) == "0"
@@ -346,14 +351,7 @@ def test_the_organisation_list_shows_no_verified_level_before_any_verdict(
             requirement=requirement(people.assessment, code),
         )
 
-    body = (
-        login(people.viewer)
-        .get(reverse("assessments:organisation-detail", args=["org-a"]))
-        .content.decode()
-    )
-
-    row = re.search(
-        rf'<tr data-assessment="{people.assessment.pk}">(.*?)</tr>', body, re.S
-    ).group(1)
+    body = _organisation_page(login(people.viewer))
+    row = _organisation_row(body, people.assessment)
     assert re.search(r'data-reading="self">(\d)<', row).group(1) == "1"
     assert '<span class="muted" data-reading="verified">尚未审核</span>' in row
