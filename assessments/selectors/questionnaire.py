@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 from urllib.parse import quote
 
@@ -19,7 +20,6 @@ from assessments.models import (
     EvidenceLink,
     Finding,
     FindingKind,
-    Review,
     Severity,
     Verdict,
 )
@@ -104,22 +104,123 @@ class Address:
         return f"{self.head}{quote(str(value))}{self.tail}"
 
 
+@dataclass(slots=True)
+class Person:
+    """The author of a verdict or comment, as :func:`person_name` reads a user."""
+
+    username: str
+    first_name: str
+    last_name: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_username(self) -> str:
+        return self.username
+
+
+def _person(username, first_name, last_name) -> Person | None:
+    return None if username is None else Person(username, first_name, last_name)
+
+
+@dataclass(slots=True)
+class PageReview:
+    """The auditor's verdict on an answer, as the page shows it."""
+
+    verdict: str
+    comment: str
+    answer_version: int
+    reviewer: Person | None
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class PageAnswer:
+    """An answer as the page shows it, with its verdict if any."""
+
+    pk: int
+    requirement_id: int
+    status: str
+    justification: str
+    version: int
+    review: PageReview | None
+
+
+@dataclass(slots=True)
+class PageEvidence:
+    """The columns of an evidence item the page shows."""
+
+    kind: str
+    title: str
+    description: str
+    effective_from: date | None
+    url: str
+    note: str
+    original_name: str
+    size: int | None
+    sha256: str
+
+
+@dataclass(slots=True)
+class PageLink:
+    """An evidence item linked to an answer, with its label and addresses."""
+
+    pk: int
+    answer_id: int
+    evidence_id: int
+    needs_reconfirmation: bool
+    evidence: PageEvidence
+    kind_label: str = ""
+    # The link as the subject of a comment.
+    subject_label: str = ""
+    download_url: str = ""
+    detach_url: str = ""
+    reconfirm_url: str = ""
+
+
+@dataclass(slots=True)
+class CommentSubject:
+    """The evidence item a comment is about."""
+
+    title: str
+
+
+@dataclass(slots=True)
+class PageComment:
+    """A comment on an answer or on an evidence item."""
+
+    pk: int
+    answer_id: int | None
+    evidence_id: int | None
+    author: Person | None
+    text: str
+    created_at: datetime
+    evidence: CommentSubject | None
+
+
+@dataclass(slots=True)
+class PageFinding:
+    """A finding about a requirement, with the labels of its kind and severity."""
+
+    pk: int
+    requirement_id: int
+    kind: str
+    severity: str
+    title: str
+    kind_label: str
+    severity_label: str
+
+
 @dataclass
 class Item:
-    """One requirement on a questionnaire page, with its answer and evidence.
-
-    Its evidence links carry ``kind_label``, ``subject_label`` (the link as
-    the subject of a comment) and the addresses ``download_url``,
-    ``detach_url`` and ``reconfirm_url``; its findings ``kind_label`` and
-    ``severity_label``.
-    """
+    """One requirement on a questionnaire page, with its answer and evidence."""
 
     requirement: Requirement
-    answer: Answer | None
-    links: list[EvidenceLink]
+    answer: PageAnswer | None
+    links: list[PageLink]
     # Comments on the answer and on its evidence items, oldest first.
-    comments: list[Comment] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    comments: list[PageComment] = field(default_factory=list)
+    findings: list[PageFinding] = field(default_factory=list)
     # The labels of the answer's status and of the auditor's verdict.
     status_label: str = ""
     verdict_label: str = ""
@@ -143,8 +244,8 @@ class Item:
         return self.answer.version if self.answer else 0
 
     @cached_property
-    def review(self) -> Review | None:
-        return getattr(self.answer, "review", None) if self.answer else None
+    def review(self) -> PageReview | None:
+        return self.answer.review if self.answer else None
 
     @cached_property
     def review_is_current(self) -> bool:
@@ -228,12 +329,7 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     ``unconfirmed`` its requirements with carried-over evidence to reconfirm.
     """
     requirements = area_requirements(assessment.framework_id, area)
-    answers = {
-        answer.requirement_id: answer
-        for answer in Answer.objects.filter(
-            assessment=assessment, requirement__in=[r.pk for r in requirements]
-        ).select_related("review__reviewer")
-    }
+    answers = _answers_of(assessment, [r.pk for r in requirements])
     links = _links_of(assessment, [answer.pk for answer in answers.values()])
     items = []
     for requirement in requirements:
@@ -259,28 +355,109 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     }
 
 
-def _links_of(assessment, answer_ids) -> defaultdict[int, list[EvidenceLink]]:
+# The page reads rows as tuples into the small classes above: building
+# model instances cost more than the queries themselves.
+ANSWER_COLUMNS = (
+    "pk",
+    "requirement_id",
+    "status",
+    "justification",
+    "version",
+    "review__verdict",
+    "review__comment",
+    "review__answer_version",
+    "review__updated_at",
+    "review__reviewer__username",
+    "review__reviewer__first_name",
+    "review__reviewer__last_name",
+)
+
+
+def _answers_of(assessment, requirement_ids) -> dict[int, PageAnswer]:
+    """Return requirement id -> its answer with its verdict; one query."""
+    answers = {}
+    for row in Answer.objects.filter(
+        assessment=assessment, requirement__in=requirement_ids
+    ).values_list(*ANSWER_COLUMNS):
+        pk, requirement_id, status, justification, version, verdict, *review = row
+        answers[requirement_id] = PageAnswer(
+            pk=pk,
+            requirement_id=requirement_id,
+            status=status,
+            justification=justification,
+            version=version,
+            review=None
+            if verdict is None
+            else PageReview(
+                verdict=verdict,
+                comment=review[0],
+                answer_version=review[1],
+                updated_at=review[2],
+                reviewer=_person(*review[3:]),
+            ),
+        )
+    return answers
+
+
+LINK_COLUMNS = (
+    "pk",
+    "answer_id",
+    "evidence_id",
+    "needs_reconfirmation",
+    "evidence__kind",
+    "evidence__title",
+    "evidence__description",
+    "evidence__effective_from",
+    "evidence__url",
+    "evidence__note",
+    "evidence__original_name",
+    "evidence__size",
+    "evidence__sha256",
+)
+
+
+def _links_of(assessment, answer_ids) -> defaultdict[int, list[PageLink]]:
     """Return answer id -> its evidence links, by evidence title; one query."""
     download = Address("assessments:evidence-download", "evidence", pk=assessment.pk)
     detach = Address("assessments:evidence-detach", "link", pk=assessment.pk)
     reconfirm = Address("assessments:evidence-reconfirm", "link", pk=assessment.pk)
     kinds = {value: str(label) for value, label in EvidenceKind.choices}
+    subject = gettext("evidence “%(title)s”")
     by_answer = defaultdict(list)
-    for link in (
+    for pk, answer_id, evidence_id, unconfirmed, *columns in (
         EvidenceLink.objects.filter(answer_id__in=answer_ids)
-        .select_related("evidence")
-        .defer("evidence__description")
         .order_by("evidence__title", "pk")
+        .values_list(*LINK_COLUMNS)
     ):
-        link.kind_label = kinds.get(link.evidence.kind, link.evidence.kind)
-        link.download_url = download(link.evidence_id)
-        link.detach_url = detach(link.pk)
-        link.reconfirm_url = reconfirm(link.pk)
-        link.subject_label = gettext("evidence “%(title)s”") % {
-            "title": link.evidence.title
-        }
-        by_answer[link.answer_id].append(link)
+        evidence = PageEvidence(*columns)
+        by_answer[answer_id].append(
+            PageLink(
+                pk=pk,
+                answer_id=answer_id,
+                evidence_id=evidence_id,
+                needs_reconfirmation=unconfirmed,
+                evidence=evidence,
+                kind_label=kinds.get(evidence.kind, evidence.kind),
+                subject_label=subject % {"title": evidence.title},
+                download_url=download(evidence_id),
+                detach_url=detach(pk),
+                reconfirm_url=reconfirm(pk),
+            )
+        )
     return by_answer
+
+
+COMMENT_COLUMNS = (
+    "pk",
+    "answer_id",
+    "evidence_id",
+    "text",
+    "created_at",
+    "evidence__title",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+)
 
 
 def _add_comments(assessment, items: list[Item]) -> None:
@@ -291,16 +468,24 @@ def _add_comments(assessment, items: list[Item]) -> None:
         return
     by_answer = defaultdict(list)
     by_evidence = defaultdict(list)
-    for comment in (
+    for pk, answer_id, evidence_id, text, created_at, title, *author in (
         Comment.objects.filter(assessment=assessment)
         .filter(Q(answer_id__in=answer_ids) | Q(evidence_id__in=evidence_ids))
-        .select_related("author", "evidence")
-        .defer("evidence__description", "evidence__note")
+        .values_list(*COMMENT_COLUMNS)
     ):
-        if comment.answer_id is not None:
-            by_answer[comment.answer_id].append(comment)
-        if comment.evidence_id is not None:
-            by_evidence[comment.evidence_id].append(comment)
+        comment = PageComment(
+            pk=pk,
+            answer_id=answer_id,
+            evidence_id=evidence_id,
+            author=_person(*author),
+            text=text,
+            created_at=created_at,
+            evidence=None if title is None else CommentSubject(title),
+        )
+        if answer_id is not None:
+            by_answer[answer_id].append(comment)
+        if evidence_id is not None:
+            by_evidence[evidence_id].append(comment)
     for item in items:
         found = {}
         if item.answer:
@@ -317,13 +502,21 @@ def _add_findings(assessment, items: list[Item]) -> None:
     kinds = {value: str(label) for value, label in FindingKind.choices}
     severities = {value: str(label) for value, label in Severity.choices}
     by_requirement = defaultdict(list)
-    for finding in Finding.objects.filter(
+    for pk, requirement_id, kind, severity, title in Finding.objects.filter(
         assessment=assessment,
         requirement_id__in=[item.requirement.pk for item in items],
-    ).defer("description"):
-        finding.kind_label = kinds.get(finding.kind, finding.kind)
-        finding.severity_label = severities.get(finding.severity, finding.severity)
-        by_requirement[finding.requirement_id].append(finding)
+    ).values_list("pk", "requirement_id", "kind", "severity", "title"):
+        by_requirement[requirement_id].append(
+            PageFinding(
+                pk=pk,
+                requirement_id=requirement_id,
+                kind=kind,
+                severity=severity,
+                title=title,
+                kind_label=kinds.get(kind, kind),
+                severity_label=severities.get(severity, severity),
+            )
+        )
     for item in items:
         item.findings = by_requirement[item.requirement.pk]
 
