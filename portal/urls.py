@@ -2,13 +2,24 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from portal import views
 from portal.api_urls import schema_urlpatterns
 
+# Browsers ask for /favicon.ico whatever the pages link. The icon's address
+# is looked up on the first request: in production it names a file of the
+# static files' manifest, which importing the URLs must not need.
+favicon = RedirectView.as_view(
+    url=lazy(static, str)("portal/favicon.svg"), permanent=True
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,22 @@ from assessments.services.common import (
 from assessments.services.limits import check_bounds
 
 logger = logging.getLogger(__name__)
+
+
+class DuplicateEvidence(ValidationError):
+    """Raised on an upload whose content is already an evidence item."""
+
+    def __init__(self, message: str, *, existing: Evidence):
+        # On the file field, so that the pages show it next to the file and
+        # the API names the field, as for any other refused value.
+        super().__init__(
+            {
+                "file": ValidationError(
+                    message, code="duplicate", params={"title": existing.title}
+                )
+            }
+        )
+        self.existing = existing
 
 
 def _evidence_changed(answer_id: int, actor) -> None:
@@ -55,6 +72,49 @@ def _link(evidence, assessment, requirement, actor) -> EvidenceLink:
     )
     _evidence_changed(answer.pk, actor)
     return link
+
+
+def _refuse_duplicate(assessment, requirement, sha256: str) -> None:
+    """Refuse a file whose content is already an evidence item of ``assessment``.
+
+    A second copy would count the same document twice and leave two items
+    to keep in step; the existing item can support any requirement instead.
+    """
+    supporting = EvidenceLink.objects.filter(
+        evidence=OuterRef("pk"), answer__requirement=requirement
+    )
+    # Of several copies made before this rule, name one already in place.
+    existing = (
+        Evidence.objects.filter(assessment=assessment, sha256=sha256)
+        .annotate(supports=Exists(supporting))
+        .order_by("-supports", "pk")
+        .first()
+    )
+    if existing is None:
+        return
+
+    if requirement is None:
+        message = _(
+            "This file is already in this assessment as the evidence item "
+            "“%(title)s”; there is no need to upload it again."
+        )
+    elif existing.supports:
+        message = _(
+            "This file is already in this assessment as the evidence item "
+            "“%(title)s”, which supports this requirement."
+        )
+    else:
+        message = _(
+            "This file is already in this assessment as the evidence item "
+            "“%(title)s”. Attach that item from the existing evidence instead "
+            "of uploading the file again."
+        )
+    logger.warning(
+        "Upload to assessment %s refused: same content as evidence %s",
+        assessment.pk,
+        existing.pk,
+    )
+    raise DuplicateEvidence(message, existing=existing)
 
 
 def _create_evidence(*, assessment, requirement, actor, **fields) -> Evidence:
@@ -98,6 +158,7 @@ def evidence_add_file(
     try:
         with transaction.atomic():
             locked = lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
+            _refuse_duplicate(locked, requirement, stored.sha256)
             return _create_evidence(
                 assessment=locked,
                 requirement=requirement,

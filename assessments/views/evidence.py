@@ -18,6 +18,7 @@ from assessments.forms import AttachExistingForm, EvidenceForm
 from assessments.models import EvidenceKind, EvidenceLink
 from assessments.permissions import Action, can, get_assessment, require
 from assessments.services.common import AssessmentLocked, locked_error
+from assessments.services.evidence import DuplicateEvidence
 from assessments.views.common import (
     assessment_context,
     redirect_with_errors,
@@ -99,6 +100,7 @@ def requirement_evidence(request, pk, code):
         back=back,
         supporting=[item for item in choices if item.supports],
         choices=[item for item in choices if not item.supports],
+        chosen=draft.get("existing") if draft else None,
         max_upload_size=uploads.max_upload_size(),
     )
     return render(request, "assessments/requirement_evidence.html", context)
@@ -171,6 +173,9 @@ def _evidence_add(request, pk, code, handler):
         # The attach page sends a locked assessment back to the questionnaire
         # with this same message; going there at once says it only once.
         return redirect_with_errors(request, error, back)
+    except DuplicateEvidence as error:
+        errors = _field_errors(error, data["kind"])
+        return _refuse(request, where, errors, again, existing=error.existing)
     except ValidationError as error:
         return _refuse(request, where, _field_errors(error, data["kind"]), again)
     request.session.pop(EVIDENCE_DRAFT, None)
@@ -189,14 +194,16 @@ def _field_errors(error: ValidationError, kind: str) -> dict[str, list[str]]:
     return {field: error.messages}
 
 
-def _refuse(request, where, errors, to: str):
+def _refuse(request, where, errors, to: str, existing=None):
     """Keep what was typed and why it was refused, and go back to the form.
 
     A message about a field is shown next to it and nowhere else; one about
-    the whole form is shown at the top of the page.
+    the whole form is shown at the top of the page. An ``existing`` evidence
+    item holding the same file is chosen in the list of existing evidence.
     """
     draft = {field: request.POST.get(field, "") for field in DRAFT_FIELDS}
     draft["where"] = where
+    draft["existing"] = existing.pk if existing else None
     draft["errors"] = {}
     for field, field_messages in errors.items():
         if field in EvidenceForm.base_fields:

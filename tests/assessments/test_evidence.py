@@ -463,7 +463,9 @@ def _attach_page(assessment, code="STR-1.1"):
 def test_it_offers_new_and_existing_evidence_on_the_attach_page(people, login):
     assessment = people.assessment
     used = file_evidence(assessment, people.assessor, name="已用.pdf", code="STR-1.1")
-    spare = file_evidence(assessment, people.assessor, name="备用.pdf")
+    spare = file_evidence(
+        assessment, people.assessor, name="备用.pdf", content=PDF_BYTES + b"%2\n"
+    )
     client = login(people.assessor)
 
     response = client.get(_attach_page(assessment), HTTP_ACCEPT_LANGUAGE="en")
@@ -822,3 +824,155 @@ def test_deleting_an_evidence_item_moves_every_answer_it_backed_up(people):
 
     assert not _verdict_is_current(first)
     assert not _verdict_is_current(second)
+
+
+# -- The same file twice ---------------------------------------------------------
+
+
+def _upload_again(client, assessment, code="STR-1.1", language="en", **typed):
+    """Upload the factory's PDF again, to ``code`` or to the evidence list."""
+    route = "assessments:evidence-add" if code else "assessments:evidence-create"
+    args = [assessment.pk, code] if code else [assessment.pk]
+    return client.post(
+        reverse(route, args=args),
+        {"kind": "file", "file": SimpleUploadedFile("副本.pdf", PDF_BYTES), **typed},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def test_it_refuses_a_file_already_in_the_assessment_and_offers_the_item(
+    people, login, private_storage
+):
+    existing = file_evidence(people.assessment, people.assessor, name="100% 制度.pdf")
+    client = login(people.assessor)
+
+    response = _upload_again(
+        client, people.assessment, title="Policy", description="Approved"
+    )
+
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == _attach_page(people.assessment)
+    assert _errors_shown(body) == _error_list(body, "evidence-file")
+    assert _error_list(body, "evidence-file") == [
+        "This file is already in this assessment as the evidence item "
+        "“100% 制度.pdf”. Attach that item from the existing evidence instead "
+        "of uploading the file again."
+    ]
+    assert f'<option value="{existing.pk}" selected>' in body
+    assert 'value="Policy"' in body
+    assert list(Evidence.objects.all()) == [existing]
+    assert not EvidenceLink.objects.exists()
+    assert stored_files(private_storage) == [private_storage / existing.file_path]
+
+
+def test_it_says_when_the_same_file_already_supports_the_requirement(people, login):
+    file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    version = people.assessment.answers.get(requirement__code="STR-1.1").version
+    client = login(people.assessor)
+
+    response = _upload_again(client, people.assessment)
+
+    assert _error_list(response.content.decode(), "evidence-file") == [
+        "This file is already in this assessment as the evidence item "
+        "“制度.pdf”, which supports this requirement."
+    ]
+    assert Evidence.objects.count() == 1
+    linked = people.assessment.answers.get(requirement__code="STR-1.1")
+    assert linked.version == version
+
+
+def test_the_evidence_list_refuses_a_file_already_in_the_assessment(people, login):
+    file_evidence(people.assessment, people.assessor)
+    client = login(people.assessor)
+
+    response = _upload_again(client, people.assessment, code=None)
+
+    assert _error_list(response.content.decode(), "new-evidence-file") == [
+        "This file is already in this assessment as the evidence item "
+        "“制度.pdf”; there is no need to upload it again."
+    ]
+    assert Evidence.objects.count() == 1
+
+
+def test_it_names_the_copy_that_supports_the_requirement(people):
+    # Copies made before the rule, as an import or an old upload left them.
+    first = file_evidence(people.assessment, people.assessor, name="甲.pdf")
+    second = file_evidence(people.other, people.assessor, name="乙.pdf")
+    Evidence.objects.filter(pk=second.pk).update(assessment=people.assessment)
+    second.refresh_from_db()
+    services.evidence_attach(
+        evidence=second,
+        requirement=people.assessment.framework.requirements.get(code="STR-1.1"),
+        actor=people.assessor,
+    )
+
+    with pytest.raises(services.ValidationError) as refused:
+        file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    with pytest.raises(services.ValidationError) as elsewhere:
+        file_evidence(people.assessment, people.assessor, code="STR-2.1")
+
+    assert refused.value.error_dict["file"][0].code == "duplicate"
+    assert "“乙.pdf”, which supports this requirement" in refused.value.messages[0]
+    # The older copy is named wherever neither copy supports the requirement.
+    assert first.pk < second.pk
+    assert "“甲.pdf”. Attach that item" in elsewhere.value.messages[0]
+
+
+def test_the_same_file_may_back_another_assessment(people):
+    file_evidence(people.other, people.admin)
+
+    file_evidence(people.assessment, people.assessor, code="STR-1.1")
+
+    assert Evidence.objects.filter(assessment=people.assessment).count() == 1
+
+
+def test_a_different_file_is_still_added(people):
+    file_evidence(people.assessment, people.assessor)
+
+    file_evidence(people.assessment, people.assessor, content=PDF_BYTES + b"\n%v2\n")
+
+    assert Evidence.objects.filter(assessment=people.assessment).count() == 2
+
+
+def test_attaching_an_item_that_already_supports_the_requirement_says_so(people, login):
+    document = file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    version = people.assessment.answers.get(requirement__code="STR-1.1").version
+    client = login(people.assessor)
+
+    response = client.post(
+        reverse("assessments:evidence-attach", args=[people.assessment.pk, "STR-1.1"]),
+        {"evidence": document.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == _attach_page(people.assessment)
+    assert _errors_shown(body) == [
+        "This evidence item already supports the requirement."
+    ]
+    assert document.links.count() == 1
+    linked = people.assessment.answers.get(requirement__code="STR-1.1")
+    assert linked.version == version
+
+
+# -- Evidence in the questionnaire ----------------------------------------------
+
+
+def test_the_questionnaire_shows_each_items_description_shortened(people, login):
+    document = file_evidence(people.assessment, people.assessor, code="STR-1.1")
+    document.description = "董事会 <b>批准</b>。" + "细" * 300
+    document.save()
+    client = login(people.assessor)
+
+    body = client.get(
+        reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    shown = re.findall(
+        r'<span class="muted evidence-link__description">(.*?)</span>', body
+    )
+    assert shown == ["董事会 &lt;b&gt;批准&lt;/b&gt;。" + "细" * 185 + "…"]

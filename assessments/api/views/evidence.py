@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
         description=_(
             "Send a file as multipart/form-data with kind=file; links and notes "
             "may be sent as JSON. Files are checked as on the pages: by their "
-            "content, and against the size limit."
+            "content, against the size limit, and against the files already in "
+            "the assessment: the same file again is refused with the code "
+            "duplicate, and the item holding it can be linked through the "
+            "evidence links instead."
         ),
         request={
             "multipart/form-data": EvidenceCreateSerializer,
