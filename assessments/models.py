@@ -278,6 +278,15 @@ class AnswerStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+# Why an answer has a version its status and justification do not explain,
+# kept as the change reason of that version in its history, with the id of
+# the evidence item after a colon: the answer was created to hold the item,
+# or the item was attached to or detached from it.
+HOLDS_EVIDENCE = "holds-evidence"
+EVIDENCE_ATTACHED = "evidence-attached"
+EVIDENCE_DETACHED = "evidence-detached"
+
+
 class Answer(models.Model):
     """How one requirement stands in one assessment.
 

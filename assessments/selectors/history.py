@@ -22,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    EVIDENCE_ATTACHED,
+    EVIDENCE_DETACHED,
+    HOLDS_EVIDENCE,
     Answer,
     Assessment,
     AssessmentTarget,
@@ -42,6 +45,10 @@ BASELINE = "baseline"
 PAGE_SIZE = 50
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
+
+# How much of a long value the table shows before offering the rest.
+PREVIEW_CHARACTERS = 300
+PREVIEW_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,37 @@ class FieldChange:
     old: str | None
     new: str
 
+    @property
+    def old_preview(self) -> str | None:
+        return preview(self.old) if self.old is not None else None
+
+    @property
+    def new_preview(self) -> str:
+        return preview(self.new)
+
+    @property
+    def old_is_long(self) -> bool:
+        return self.old is not None and self.old_preview != self.old
+
+    @property
+    def new_is_long(self) -> bool:
+        return self.new_preview != self.new
+
+
+def preview(text: str) -> str:
+    """Return the start of ``text`` with an ellipsis when the table cannot show all.
+
+    Texts stored before their length was limited reach 20,000 characters;
+    the history shows their start and offers the rest on request.
+    """
+    shown = text[:PREVIEW_CHARACTERS]
+    lines = shown.split("\n")
+    if len(lines) > PREVIEW_LINES:
+        shown = "\n".join(lines[:PREVIEW_LINES])
+    if shown == text:
+        return text
+    return shown.rstrip() + "…"
+
 
 @dataclass
 class Change:
@@ -78,6 +116,10 @@ class Change:
     url: str = ""
     reason: str = ""
     fields: list[FieldChange] = field(default_factory=list)
+    # What happened, in words, where the fields alone do not say it: an
+    # evidence item attached, an answer's new version after its evidence
+    # changed.
+    summary: str = ""
 
     @property
     def who(self) -> str:
@@ -236,6 +278,8 @@ def _history(scope, tracks, page_number, assessment):
             before = records[kind].get(("baseline", record.id))
         pairs.append((kind, record, before))
         names.note(record, before)
+        if kind == "answer":
+            names.note_evidence(_evidence_reason(record)[1])
     names.load()
 
     track_of = {track.kind: track for track in tracks}
@@ -295,6 +339,10 @@ class _Names:
                     if value is not None:
                         self.ids[field_.related_model].add(value)
 
+    def note_evidence(self, pk) -> None:
+        if pk is not None:
+            self.ids[Evidence].add(pk)
+
     def load(self) -> None:
         user_model = get_user_model()
         lookups = {
@@ -327,27 +375,60 @@ class _Names:
         return str(self.names[model].get(pk, f"#{pk}"))
 
 
-def _change(track, record, before, names, assessment, areas) -> Change:
-    action = record.history_type
-    change = Change(
-        when=record.history_date,
-        user=record.history_user,
-        kind=track.kind,
-        action=action,
-        subject=_subject(track.kind, record, names),
-        url=_url(track.kind, record, names, assessment, areas),
-        reason=record.history_change_reason or "",
-    )
-    if action == DELETED:
-        return change
+def _changed_fields(track, record, before) -> list[tuple[models.Field, object]]:
+    """Return the shown fields of ``record`` that differ from ``before``.
+
+    Each comes with its value before. A new row lists the fields it was
+    created with a value in.
+    """
+    if record.history_type == DELETED:
+        return []
+    changed = []
     for name in track.fields:
         model_field = track.model._meta.get_field(name)
         new = getattr(record, model_field.attname)
         old = getattr(before, model_field.attname) if before is not None else None
         if before is not None and old == new:
             continue
-        if before is None and new in (None, "", False) and action == CREATED:
+        if (
+            before is None
+            and new in (None, "", False)
+            and record.history_type == CREATED
+        ):
             continue
+        changed.append((model_field, old))
+    return changed
+
+
+def _evidence_reason(record) -> tuple[str, int | None]:
+    """Return the reason an answer's version was made for, and its evidence item.
+
+    ("", None) when the version gives none of the reasons about evidence.
+    """
+    code, _colon, evidence_id = (record.history_change_reason or "").partition(":")
+    if code not in {HOLDS_EVIDENCE, EVIDENCE_ATTACHED, EVIDENCE_DETACHED}:
+        return "", None
+    return code, int(evidence_id) if evidence_id.isdigit() else None
+
+
+def _change(track, record, before, names, assessment, areas) -> Change:
+    change = Change(
+        when=record.history_date,
+        user=record.history_user,
+        kind=track.kind,
+        action=record.history_type,
+        subject=_subject(track.kind, record, names),
+        url=_url(track.kind, record, names, assessment, areas),
+        # A reason about evidence is told by the summary instead.
+        reason=(
+            record.history_change_reason or ""
+            if track.kind != "answer" or not _evidence_reason(record)[0]
+            else ""
+        ),
+    )
+    changed = _changed_fields(track, record, before)
+    for model_field, old in changed:
+        new = getattr(record, model_field.attname)
         change.fields.append(
             FieldChange(
                 label=str(model_field.verbose_name),
@@ -355,6 +436,13 @@ def _change(track, record, before, names, assessment, areas) -> Change:
                 new=_display(model_field, new, names),
             )
         )
+    change.summary = _summary(
+        track.kind,
+        record,
+        before,
+        {model_field.name for model_field, _old in changed},
+        names,
+    )
     return change
 
 
@@ -414,6 +502,73 @@ def _subject(kind, record, names) -> str:
             "user": names.of(user_model, record.user_id)
         }
     return _("Membership of %(user)s") % {"user": names.of(user_model, record.user_id)}
+
+
+def _summary(kind, record, before, changed, names) -> str:
+    """Return what a change did, in words, where its fields do not say it.
+
+    ``changed`` names the fields the change shows.
+    """
+    action = record.history_type
+    if kind == "link":
+        return _link_summary(record, before, names)
+    if kind == "answer" and not changed and action != DELETED:
+        return _answer_summary(record, names)
+    if kind == "review" and action == CHANGED and changed == {"answer_version"}:
+        return _(
+            "The same verdict given again, on version %(version)s of the answer."
+        ) % {"version": record.answer_version}
+    if kind == "grant" and action == CREATED:
+        if record.expires_on is None:
+            return _("Granted access to audit the assessment, with no end date.")
+        return _("Granted access to audit the assessment.")
+    if kind == "grant" and "revoked_at" in changed and record.revoked_at is not None:
+        return _("Revoked the access.")
+    if kind == "assessment" and action == CHANGED and not changed:
+        return _("Saved the settings; the title, scope and period stayed the same.")
+    return ""
+
+
+def _link_summary(record, before, names) -> str:
+    """Return what became of the link between an evidence item and an answer."""
+    values = {
+        "title": names.of(Evidence, record.evidence_id),
+        "code": names.of(Answer, record.answer_id),
+    }
+    if record.history_type == DELETED:
+        return _("Detached evidence “%(title)s” from %(code)s.") % values
+    if record.history_type == CREATED and record.needs_reconfirmation:
+        return (
+            _("Attached evidence “%(title)s” to %(code)s, to be reconfirmed.") % values
+        )
+    if record.history_type == CREATED:
+        return _("Attached evidence “%(title)s” to %(code)s.") % values
+    if before is not None and before.needs_reconfirmation > record.needs_reconfirmation:
+        return (
+            _("Reconfirmed that evidence “%(title)s” still supports %(code)s.") % values
+        )
+    return ""
+
+
+def _answer_summary(record, names) -> str:
+    """Return why an answer has a version whose status and justification say nothing."""
+    reason, evidence_id = _evidence_reason(record)
+    title = {"title": names.of(Evidence, evidence_id)}
+    if reason == HOLDS_EVIDENCE:
+        return _("Created without a status, to hold evidence “%(title)s”.") % title
+    if record.history_type == CREATED:
+        return _("Created without a status.")
+    if reason == EVIDENCE_ATTACHED:
+        return (
+            _("New version of the answer after evidence “%(title)s” was attached.")
+            % title
+        )
+    if reason == EVIDENCE_DETACHED:
+        return (
+            _("New version of the answer after evidence “%(title)s” was detached.")
+            % title
+        )
+    return _("New version of the answer, with the same status and justification.")
 
 
 def _url(kind, record, names, assessment, areas) -> str:

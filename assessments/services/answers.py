@@ -18,8 +18,11 @@ def _check_framework(assessment, requirement) -> None:
         raise ValidationError(_("The requirement belongs to another framework."))
 
 
-def answer_for(assessment, requirement, actor) -> Answer:
-    """Return the answer row of ``requirement``, creating an empty one if needed."""
+def answer_for(assessment, requirement, actor, *, reason: str) -> Answer:
+    """Return the answer row of ``requirement``, creating an empty one if needed.
+
+    ``reason`` says, in the history of a created one, why it was created.
+    """
     _check_framework(assessment, requirement)
     answer = Answer.objects.filter(
         assessment=assessment, requirement=requirement
@@ -29,7 +32,9 @@ def answer_for(assessment, requirement, actor) -> Answer:
     try:
         with transaction.atomic():
             return save_as(
-                Answer(assessment=assessment, requirement=requirement), actor
+                Answer(assessment=assessment, requirement=requirement),
+                actor,
+                reason=reason,
             )
     except IntegrityError:
         # Someone else created it between the read and the write.

@@ -53,13 +53,16 @@ class ReviewClosed(ValidationError):
     """Raised on a verdict, finding or comment the status does not allow."""
 
 
-def save_as(instance, actor, **kwargs):
+def save_as(instance, actor, *, reason: str | None = None, **kwargs):
     """Save ``instance``, recording ``actor`` as the author in its history.
 
     Services also run outside requests (tasks, imports, the shell), where
-    the history middleware knows no user.
+    the history middleware knows no user. ``reason`` becomes the change
+    reason of the new version.
     """
     instance._history_user = actor
+    if reason is not None:
+        instance._change_reason = reason
     instance.save(**kwargs)
     return instance
 

@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from assessments import uploads
 from assessments.models import (
+    EVIDENCE_ATTACHED,
+    EVIDENCE_DETACHED,
+    HOLDS_EVIDENCE,
     Answer,
     Comment,
     Evidence,
@@ -47,22 +50,31 @@ class DuplicateEvidence(ValidationError):
         self.existing = existing
 
 
-def _evidence_changed(answer_id: int, actor) -> None:
+def _evidence_changed(answer_id: int, actor, *, reason: str, evidence_id) -> None:
     """Count a change to an answer's evidence as a new version of the answer.
 
     A verdict is given on what the answer says and on what backs it up: an
     acceptance must not outlive the evidence it saw, and evidence added at
-    the auditor's request answers a rejection as a revised text does.
+    the auditor's request answers a rejection as a revised text does. The
+    history of the version says which item came or went (``reason`` is
+    EVIDENCE_ATTACHED or EVIDENCE_DETACHED).
     """
     answer = Answer.objects.select_for_update().get(pk=answer_id)
     answer.version += 1
     answer.updated_by = actor
     answer.updated_at = timezone.now()
-    save_as(answer, actor, update_fields=["version", "updated_by", "updated_at"])
+    save_as(
+        answer,
+        actor,
+        reason=f"{reason}:{evidence_id}",
+        update_fields=["version", "updated_by", "updated_at"],
+    )
 
 
 def _link(evidence, assessment, requirement, actor) -> EvidenceLink:
-    answer = answer_for(assessment, requirement, actor)
+    answer = answer_for(
+        assessment, requirement, actor, reason=f"{HOLDS_EVIDENCE}:{evidence.pk}"
+    )
     if EvidenceLink.objects.filter(evidence=evidence, answer=answer).exists():
         raise ValidationError(
             _("This evidence item already supports the requirement."), code="linked"
@@ -70,7 +82,9 @@ def _link(evidence, assessment, requirement, actor) -> EvidenceLink:
     link = save_as(
         EvidenceLink(evidence=evidence, answer=answer, created_by=actor), actor
     )
-    _evidence_changed(answer.pk, actor)
+    _evidence_changed(
+        answer.pk, actor, reason=EVIDENCE_ATTACHED, evidence_id=evidence.pk
+    )
     return link
 
 
@@ -248,7 +262,9 @@ def evidence_detach(*, link, actor) -> None:
     """Stop an evidence item supporting one requirement; the item stays."""
     lock_editable(link.answer.assessment, actor, Action.MANAGE_EVIDENCE)
     delete_as(link, actor)
-    _evidence_changed(link.answer_id, actor)
+    _evidence_changed(
+        link.answer_id, actor, reason=EVIDENCE_DETACHED, evidence_id=link.evidence_id
+    )
 
 
 @transaction.atomic
@@ -318,7 +334,12 @@ def evidence_delete(*, evidence, actor) -> EvidenceDeletion:
 
     for link in links:
         delete_as(link, actor)
-        _evidence_changed(link.answer_id, actor)
+        _evidence_changed(
+            link.answer_id,
+            actor,
+            reason=EVIDENCE_DETACHED,
+            evidence_id=link.evidence_id,
+        )
     for comment in Comment.objects.filter(evidence=evidence):
         delete_as(comment, actor)
     path = evidence.file_path

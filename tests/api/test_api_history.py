@@ -49,3 +49,29 @@ def test_it_lists_the_membership_changes_of_an_organisation(people, api):
     assert response.status_code == 200
     assert (latest["kind"], latest["who"]) == ("membership", people.admin.username)
     assert "newcomer" in latest["subject"]
+
+
+def test_it_says_in_words_what_a_change_of_evidence_did(people, api):
+    services.evidence_add_note(
+        assessment=people.assessment,
+        note="Minutes of the model risk committee",
+        title="Committee minutes",
+        requirement=requirement(people.assessment, "STR-1.1"),
+        actor=people.assessor,
+    )
+
+    response = api(people.auditor).get(
+        f"/api/v1/assessments/{people.assessment.pk}/history/",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    answers = [
+        change for change in response.json()["results"] if change["kind"] == "answer"
+    ]
+    assert response.status_code == 200
+    assert [change["summary"] for change in answers] == [
+        "New version of the answer after evidence “Committee minutes” was attached.",
+        "Created without a status, to hold evidence “Committee minutes”.",
+    ]
+    # The reason recorded for them is told by the summary alone.
+    assert [change["reason"] for change in answers] == ["", ""]

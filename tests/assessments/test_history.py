@@ -22,6 +22,7 @@ from assessments.models import (
     Review,
     Status,
 )
+from assessments.selectors import history as history_selectors
 from tests.assessments.assessment_factories import (
     UserFactory,
     answer,
@@ -387,3 +388,329 @@ def test_it_records_an_expiring_grant_as_a_date(people, login):
         "Auditor access of later-auditor created",
         [("Expires on", None, last_day.isoformat())],
     )
+
+
+def _entries(body):
+    """Return (kind, what, how the change column tells it) for each row shown."""
+    entries = []
+    for kind, html in ROW.findall(body):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+        what = re.sub(r"<[^>]+>", "", cells[2]).split("\n")[0].strip()
+        told = re.search(r'<div class="history-summary">(.*?)</div>', cells[3], re.S)
+        if told is None:
+            told = re.search(r'<span class="muted">(.*?)</span>', cells[3], re.S)
+        entries.append((kind, what, told.group(1) if told else None))
+    return entries
+
+
+def test_it_says_what_attaching_and_detaching_evidence_did(people, login):
+    assessment = people.assessment
+    note = services.evidence_add_note(
+        assessment=assessment,
+        note="会议纪要",
+        title="董事会纪要",
+        requirement=requirement(assessment, "STR-1.1"),
+        actor=people.assessor,
+    )
+    link = services.evidence_attach(
+        evidence=note,
+        requirement=requirement(assessment, "STR-1.2"),
+        actor=people.assessor,
+    )
+    services.evidence_detach(link=link, actor=people.assessor)
+
+    body = _history(login(people.admin), assessment)
+
+    assert _entries(body)[:9] == [
+        (
+            "answer",
+            "Answer to STR-1.2 changed",
+            "New version of the answer after evidence “董事会纪要” was detached.",
+        ),
+        (
+            "link",
+            "Evidence “董事会纪要” supporting STR-1.2 deleted",
+            "Detached evidence “董事会纪要” from STR-1.2.",
+        ),
+        (
+            "answer",
+            "Answer to STR-1.2 changed",
+            "New version of the answer after evidence “董事会纪要” was attached.",
+        ),
+        (
+            "link",
+            "Evidence “董事会纪要” supporting STR-1.2 created",
+            "Attached evidence “董事会纪要” to STR-1.2.",
+        ),
+        (
+            "answer",
+            "Answer to STR-1.2 created",
+            "Created without a status, to hold evidence “董事会纪要”.",
+        ),
+        (
+            "answer",
+            "Answer to STR-1.1 changed",
+            "New version of the answer after evidence “董事会纪要” was attached.",
+        ),
+        (
+            "link",
+            "Evidence “董事会纪要” supporting STR-1.1 created",
+            "Attached evidence “董事会纪要” to STR-1.1.",
+        ),
+        (
+            "answer",
+            "Answer to STR-1.1 created",
+            "Created without a status, to hold evidence “董事会纪要”.",
+        ),
+        ("evidence", "Evidence item “董事会纪要” created", None),
+    ]
+    assert "saved without a visible change" not in body
+
+
+def test_it_finds_the_evidence_change_behind_a_version_on_the_next_page(people, login):
+    assessment = people.assessment
+    note = services.evidence_add_note(
+        assessment=assessment, note="会议纪要", title="纪要", actor=people.assessor
+    )
+    services.evidence_attach(
+        evidence=note,
+        requirement=requirement(assessment, "STR-1.2"),
+        actor=people.assessor,
+    )
+    client = login(people.assessor)
+    # Enough newer changes to leave the answer's new version last on the
+    # first page and the link that made it first on the second.
+    for version in range(49):
+        _save(client, assessment, "STR-2.1", "partial", version, f"第{version}版")
+
+    first = _entries(_history(login(people.admin), assessment))
+    second = _entries(_history(login(people.admin), assessment, page=2))
+
+    assert first[-1] == (
+        "answer",
+        "Answer to STR-1.2 changed",
+        "New version of the answer after evidence “纪要” was attached.",
+    )
+    assert second[0][0] == "link"
+
+
+def test_it_says_when_carried_over_evidence_was_reconfirmed(people, login):
+    answer(people.assessment, "STR-1.1")
+    carried = services.assessment_start_from(
+        previous=people.assessment,
+        title="2026",
+        scope="",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        actor=people.admin,
+    )
+    link = EvidenceLink.objects.get(answer__assessment=carried)
+    title = link.evidence.title
+    services.evidence_reconfirm(link=link, actor=people.assessor)
+
+    entries = _entries(_history(login(people.admin), carried))
+
+    assert entries[0] == (
+        "link",
+        f"Evidence “{title}” supporting STR-1.1 changed",
+        f"Reconfirmed that evidence “{title}” still supports STR-1.1.",
+    )
+    assert (
+        "link",
+        f"Evidence “{title}” supporting STR-1.1 created",
+        f"Attached evidence “{title}” to STR-1.1, to be reconfirmed.",
+    ) in entries
+
+
+def test_it_says_an_answer_was_saved_again_as_it_stood(people, login):
+    client = login(people.assessor)
+    _save(client, people.assessment, "STR-1.1", "partial", 0, "草案")
+    _save(client, people.assessment, "STR-1.1", "partial", 1, "草案")
+
+    entries = _entries(_history(login(people.admin), people.assessment))
+
+    assert entries[0] == (
+        "answer",
+        "Answer to STR-1.1 changed",
+        "New version of the answer, with the same status and justification.",
+    )
+
+
+def test_it_says_a_verdict_was_given_again_on_a_new_version(people, login):
+    stored = answer(people.assessment, "STR-2.1")
+    set_status(people.assessment)
+    services.review_record(
+        answer=stored, verdict="accepted", comment="", actor=people.auditor
+    )
+    set_status(people.assessment, Status.RETURNED)
+    _save(login(people.assessor), people.assessment, "STR-2.1", "partial", 1)
+    set_status(people.assessment)
+    services.review_record(
+        answer=stored, verdict="accepted", comment="", actor=people.auditor
+    )
+
+    body = _history(login(people.admin), people.assessment)
+
+    assert _rows(body)[0][3] == [("Answer version", "1", "2")]
+    assert _entries(body)[0] == (
+        "review",
+        "Verdict on STR-2.1 changed",
+        "The same verdict given again, on version 2 of the answer.",
+    )
+
+
+def test_it_says_when_auditor_access_was_granted_and_revoked(people, login):
+    UserFactory(username="second-auditor")
+    grant = services.auditor_grant(
+        assessment=people.assessment,
+        identifier="second-auditor",
+        expires_on=None,
+        actor=people.admin,
+    )
+    services.auditor_revoke(grant=grant, actor=people.admin)
+
+    entries = _entries(_history(login(people.admin), people.assessment))
+
+    assert entries[:2] == [
+        (
+            "grant",
+            "Auditor access of second-auditor changed",
+            "Revoked the access.",
+        ),
+        (
+            "grant",
+            "Auditor access of second-auditor created",
+            "Granted access to audit the assessment, with no end date.",
+        ),
+    ]
+
+
+def test_it_says_the_settings_were_saved_as_they_stood(people, login):
+    assessment = people.assessment
+    services.assessment_update(
+        assessment=assessment,
+        title=assessment.title,
+        scope=assessment.scope,
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        targets={"STR": 4},
+        actor=people.assessor,
+    )
+
+    entries = _entries(_history(login(people.admin), assessment))
+
+    assert (
+        "assessment",
+        f"Assessment “{assessment.title}” changed",
+        "Saved the settings; the title, scope and period stayed the same.",
+    ) in entries
+    assert entries[0][0] == "target"
+
+
+def test_it_tells_every_kind_of_change_in_words(people, login):
+    assessment = people.assessment
+    admin, assessor, auditor = people.admin, people.assessor, people.auditor
+    UserFactory(username="second-auditor")
+    services.auditor_grant(
+        assessment=assessment,
+        identifier="second-auditor",
+        expires_on=timezone.localdate() + datetime.timedelta(days=7),
+        actor=admin,
+    )
+    services.assessment_update(
+        assessment=assessment,
+        title="改名",
+        scope="",
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        targets={"STR": 4},
+        actor=assessor,
+    )
+    note = services.evidence_add_note(
+        assessment=assessment,
+        note="会议纪要",
+        title="纪要",
+        requirement=requirement(assessment, "STR-1.1"),
+        actor=assessor,
+    )
+    link = services.evidence_attach(
+        evidence=note, requirement=requirement(assessment, "STR-1.2"), actor=assessor
+    )
+    services.evidence_detach(link=link, actor=assessor)
+    _save(login(assessor), assessment, "STR-1.1", "satisfied", 1, "已批准")
+    set_status(assessment)
+    stored = Answer.objects.get(requirement__code="STR-1.1")
+    services.review_record(
+        answer=stored, verdict="needs_information", comment="谁签批？", actor=auditor
+    )
+    services.comment_add(
+        assessment=assessment, evidence=note, text="扫描件模糊", actor=auditor
+    )
+    finding = services.finding_create(
+        assessment=assessment,
+        kind="observation",
+        severity="low",
+        title="记录不全",
+        actor=auditor,
+    )
+    services.finding_update(finding=finding, severity="high", actor=auditor)
+    services.finding_delete(finding=finding, actor=auditor)
+    set_status(assessment, Status.RETURNED)
+    services.evidence_delete(evidence=note, actor=assessor)
+
+    entries = _entries(_history(login(admin), assessment))
+
+    kinds = {kind for kind, _what, _told in entries}
+    assert kinds >= {"assessment", "target", "answer", "evidence", "link", "review"}
+    assert kinds >= {"comment", "finding", "grant"}
+    assert [
+        entry for entry in entries if entry[2] == "saved without a visible change"
+    ] == []
+
+
+def _long_value_cells(body):
+    """Return the old and new cells of the first field of the newest row."""
+    first = ROW.findall(body)[0][1]
+    return re.search(r"<dd>(.*?)</dd>", first, re.S).group(1)
+
+
+def test_it_shortens_long_old_values_and_offers_them_whole(people, login):
+    stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    # A justification saved before lengths were limited.
+    long_text = "旧" * 24_000 + "尾"
+    stored.justification = long_text
+    stored.save()
+
+    _save(login(people.assessor), people.assessment, "STR-1.1", "partial", 1, "短")
+    cell = _long_value_cells(_history(login(people.admin), people.assessment))
+
+    shown = re.search(r'<del class="history-field__old">(.*?)</del>', cell).group(1)
+    assert shown == "旧" * 300 + "…"
+    assert "The whole text, 24001 characters" in cell
+    whole = re.search(r"</summary>(.*?)</details>", cell, re.S).group(1)
+    assert whole == long_text
+    assert '<ins class="history-field__new">短</ins></dd>' not in cell
+    assert cell.endswith('<ins class="history-field__new">短</ins>')
+
+
+def test_it_shortens_long_new_values_and_keeps_short_ones_whole(people, login):
+    client = login(people.assessor)
+    _save(client, people.assessment, "STR-1.1", "partial", 0, "短")
+    _save(client, people.assessment, "STR-1.1", "partial", 1, "新" * 20_000)
+
+    cell = _long_value_cells(_history(login(people.admin), people.assessment))
+
+    assert '<del class="history-field__old">短</del> <span' in cell
+    shown = re.search(r'<ins class="history-field__new">(.*?)</ins>', cell).group(1)
+    assert shown == "新" * 300 + "…"
+    assert cell.count("<details") == 1
+    assert "The whole text, 20000 characters" in cell
+
+
+def test_it_shortens_a_value_of_many_short_lines():
+    text = "\n".join(f"第{n}行" for n in range(1, 21))
+
+    shortened = history_selectors.preview(text)
+
+    assert shortened == "\n".join(f"第{n}行" for n in range(1, 9)) + "…"
+    assert history_selectors.preview("第1行\n第2行") == "第1行\n第2行"

@@ -290,4 +290,11 @@ class ChangeSerializer(serializers.Serializer):
     )
     subject = serializers.CharField()
     reason = serializers.CharField()
+    summary = serializers.CharField(
+        help_text=_(
+            "What the change did, in words, where its fields do not say it: "
+            "evidence attached or detached, a new version of an answer after "
+            "its evidence changed. Empty otherwise."
+        )
+    )
     fields = FieldChangeSerializer(many=True)
