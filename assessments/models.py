@@ -152,6 +152,11 @@ class Assessment(models.Model):
     def is_finalised(self) -> bool:
         return self.status == Status.FINALISED
 
+    @property
+    def was_submitted(self) -> bool:
+        """Say whether the assessment went to the auditor, so verdicts count."""
+        return self.status != Status.DRAFT
+
 
 class AssessmentTarget(models.Model):
     """The level an assessment aims at for one module of the framework."""

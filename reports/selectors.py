@@ -35,9 +35,9 @@ from reports import vocabulary
 from reports.models import ACTIVE_STATUSES, Report, ReportStatus
 from reports.vocabulary import Label, label, level_ordinal
 
-# Part of every revision: raise it when the report template starts showing
-# something new, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 6
+# Part of every revision: raise it when the report template changes what it
+# shows, so that reports rendered before are not handed out again.
+REPORT_LAYOUT = 7
 
 SELF = "self"
 VERIFIED = "verified"
@@ -169,6 +169,12 @@ def report_state(report: Report) -> dict:
         "size": report.size,
         "size_label": filesizeformat(report.size) if report.size else "",
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+        # When the rendering ended, in local time, as the pages print it.
+        "finished_label": (
+            timezone.localtime(report.finished_at).strftime("%Y-%m-%d %H:%M")
+            if report.finished_at
+            else ""
+        ),
         "detail_url": report.get_absolute_url(),
         "download_url": report.get_download_url() if report.is_done else None,
     }
@@ -520,6 +526,9 @@ class ReportContext:
     # Whether an auditor gave any verdict, or a verified reading was frozen:
     # before that the verified reading says nothing and is not shown.
     audited: bool = True
+    # Whether the verdict counts are shown: as on the assessment overview,
+    # not for a draft, which no auditor has seen yet.
+    shows_review: bool = True
 
     @property
     def is_final(self) -> bool:
@@ -931,4 +940,5 @@ def report_context(assessment, *, reading: str = "auto") -> ReportContext:
             if a.is_finalised
             else any(_review_of(x) is not None for x in snapshot.answers)
         ),
+        shows_review=a.was_submitted,
     )

@@ -67,9 +67,7 @@ def assessment_overview(assessment) -> dict:
         "readings": readings,
         "level_names": level_names(assessment.framework_id),
         "review": (
-            review_summary_from(verdict_rows)
-            if assessment.status != Status.DRAFT
-            else None
+            review_summary_from(verdict_rows) if assessment.was_submitted else None
         ),
         "answered": len(statuses),
         "total": sum(area.total for area in areas),

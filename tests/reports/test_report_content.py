@@ -232,12 +232,24 @@ def test_it_counts_the_verdicts_as_the_assessment_overview_does(rendered):
 
     # Revised objections are there to be counted as changed, not as verdicts.
     assert review.outdated > review.rejected > 0
-    for pdf in (rendered.draft, rendered.final):
-        start = pdf.text.index(flat("结论 Verdict 答复数"))
-        # The findings table beside this one interleaves its rows with these.
-        found = [pdf.text.find(flat(row), start) for row in rows]
-        assert -1 not in found, rows
-        assert found == sorted(found)
+    text = rendered.final.text
+    start = text.index(flat("结论 Verdict 答复数"))
+    # The findings table beside this one interleaves its rows with these.
+    found = [text.find(flat(row), start) for row in rows]
+    assert -1 not in found, rows
+    assert found == sorted(found)
+
+
+def test_it_leaves_the_verdict_counts_out_of_a_draft_as_the_overview_does(rendered):
+    text = rendered.draft.text
+
+    # The draft's answers carry verdicts, yet the overview of a draft shows
+    # no counts of them.
+    assert rendered.report.final is False
+    assert flat("审核结论 Auditor's verdicts") not in text
+    assert flat("结论 Verdict 答复数") not in text
+    assert flat("审核结论 Auditor's verdicts") in rendered.final.text
+    assert flat("严重程度 Severity 发现数") in text
 
 
 def test_it_lists_every_requirement_and_the_gaps_in_full(rendered):

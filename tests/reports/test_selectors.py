@@ -244,6 +244,23 @@ def test_it_counts_the_verdicts_as_the_assessment_overview_does(people):
     ]
 
 
+@pytest.mark.parametrize("status", list(Status))
+def test_it_shows_the_verdict_counts_where_the_overview_does(people, status):
+    Review.objects.create(
+        answer=people.answers[0],
+        verdict="accepted",
+        answer_version=people.answers[0].version,
+        reviewer=people.auditor,
+    )
+    people.assessment.status = status
+    people.assessment.save()
+
+    shown = selectors.report_context(people.assessment).shows_review
+
+    assert shown is (status != Status.DRAFT)
+    assert shown is (assessment_overview(people.assessment)["review"] is not None)
+
+
 def test_it_words_the_verdicts_as_the_portal_does(people):
     people.assessment.status = Status.IN_REVIEW
     people.assessment.save()

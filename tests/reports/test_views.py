@@ -1,5 +1,6 @@
 """Report pages: who may ask for, follow and download a report, and how."""
 
+import datetime
 import re
 from urllib.parse import quote
 
@@ -7,7 +8,9 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone, translation
 
+from assessments.models import Status
 from reports import storage
 from reports.models import Report, ReportStatus
 
@@ -265,3 +268,74 @@ def test_the_assessment_panel_offers_to_render_a_first_report(people):
         reverse("reports:report-request", kwargs={"pk": people.assessment.pk}) in html
     )
     assert_no_inline_script_or_style(html)
+
+
+def _finalise(assessment, when):
+    assessment.status = Status.FINALISED
+    assessment.finalised_at = when
+    assessment.save()
+
+
+def _panel(people) -> str:
+    request = RequestFactory().get("/")
+    request.user = people.viewer
+    with translation.override("en"):
+        return Template(
+            "{% load report_tags %}{% assessment_reports assessment %}"
+        ).render(Context({"assessment": people.assessment, "request": request}))
+
+
+def test_the_kept_report_says_when_it_was_rendered_and_what_it_shows(
+    people, done_report
+):
+    _finalise(people.assessment, timezone.make_aware(datetime.datetime(2026, 1, 15, 9)))
+    # Asked for, and rendered, weeks after the assessment was finalised.
+    Report.objects.filter(pk=done_report.pk).update(
+        final=True,
+        finished_at=timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 15)),
+    )
+
+    html = _panel(people)
+
+    assert (
+        '<p data-report-when="done">The final report of this assessment, '
+        'rendered on <span data-report-field="finished_label">2026-03-02 10:15'
+        "</span>. It shows the assessment as it was finalised on 2026-01-15 and "
+        "is kept for good.</p>"
+    ) in html
+    assert '<p data-report-when="pending failed abandoned" hidden>' in html
+    assert "when the assessment was finalised" not in html
+
+
+def test_a_kept_report_not_rendered_yet_says_so(people):
+    _finalise(people.assessment, timezone.make_aware(datetime.datetime(2026, 1, 15, 9)))
+    Report.objects.create(
+        assessment=people.assessment,
+        revision="c" * 64,
+        final=True,
+        requested_by=people.viewer,
+    )
+
+    html = _panel(people)
+
+    assert (
+        '<p data-report-when="pending failed abandoned">The final report of this '
+        "assessment, not rendered yet. It will show the assessment as it was "
+        "finalised on 2026-01-15 and be kept for good.</p>"
+    ) in html
+    assert (
+        '<p data-report-when="done" hidden>The final report of this assessment, '
+        'rendered on <span data-report-field="finished_label"></span>.'
+    ) in html
+
+
+def test_the_status_endpoint_tells_when_the_report_was_rendered(
+    client, people, done_report
+):
+    rendered_at = timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 15))
+    Report.objects.filter(pk=done_report.pk).update(finished_at=rendered_at)
+    client.force_login(people.viewer)
+
+    state = client.get(url("reports:report-status", done_report)).json()
+
+    assert state["finished_label"] == "2026-03-02 10:15"
