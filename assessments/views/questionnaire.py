@@ -136,7 +136,9 @@ def _add_objection_labels(areas) -> None:
     stages = [stage for module in areas for stage in module.stages]
     for area in [*areas, *stages]:
         area.objections_label = ngettext(
-            "%(counter)s rejected", "%(counter)s rejected", area.objections
+            "%(counter)s rejected or questioned",
+            "%(counter)s rejected or questioned",
+            area.objections,
         ) % {"counter": area.objections}
 
 
@@ -230,6 +232,23 @@ def _conflict_message(answer) -> str:
     }
 
 
+def _form_problem(form) -> str:
+    """Return why an answer's form was refused, naming a field the person can mend.
+
+    A bad version comes from the page, not from the person: reloading it
+    is the remedy.
+    """
+    problems = [
+        _("%(field)s: %(problem)s")
+        % {"field": form.fields[name].label, "problem": " ".join(errors)}
+        for name, errors in form.errors.items()
+        if name in form.fields and name != "version"
+    ]
+    if problems:
+        return " ".join(problems)
+    return _("The answer could not be read; reload the page and try again.")
+
+
 @login_required
 @require_POST
 def answer_update(request, pk, code):
@@ -244,7 +263,7 @@ def answer_update(request, pk, code):
 
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        message = _("The answer could not be read; reload the page and try again.")
+        message = _form_problem(form)
         if json:
             return JsonResponse({"error": message, "fields": form.errors}, status=400)
         messages.error(request, message)

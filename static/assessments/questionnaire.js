@@ -106,16 +106,16 @@
       credentials: "same-origin",
     })
       .then(function (response) {
-        // Signed out, the save is sent to the login page; a page the server
-        // could not answer in JSON is an error page.
+        // Signed out, the save is sent to the login page. Without JSON the
+        // answer is an error page: a refused security token (403) once the
+        // session's cookies are gone, or a server fault.
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
         if (!json) {
           var signedOut = response.redirected && response.url.indexOf(texts.loginUrl) !== -1;
-          return {
-            status: response.status,
-            data: { error: signedOut ? texts.textSignedOut : response.status + " " + response.statusText },
-            signedOut: signedOut,
-          };
+          var message = texts.textServerError;
+          if (signedOut) message = texts.textSignedOut;
+          else if (response.status === 403) message = texts.textExpired;
+          return { status: response.status, data: { message: message }, errorPage: true };
         }
         return response.json().then(function (data) {
           return { status: response.status, data: data };
@@ -123,9 +123,9 @@
       })
       .then(function (result) {
         self.inFlight = false;
-        if (result.signedOut) {
+        if (result.errorPage) {
           self.again = false;
-          self.show("failed", result.data.error);
+          self.show("failed", result.data.message);
         } else if (result.status === 200) {
           self.dirty = self.again || self.timer !== null;
           self.form.elements.version.value = result.data.answer.version;
@@ -149,7 +149,10 @@
           self.show("conflict", texts.textConflict);
         } else {
           self.again = false;
-          self.show("failed", texts.textFailed + ": " + (result.data.error || result.status));
+          self.show(
+            "failed",
+            texts.textFailedBecause.replace("{reason}", result.data.error || result.status)
+          );
         }
       })
       .catch(function () {

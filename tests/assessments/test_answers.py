@@ -185,6 +185,37 @@ def test_it_refuses_a_justification_past_its_limit_naming_it(people, login):
     assert not Answer.objects.exists()
 
 
+def test_it_names_the_field_a_refused_save_is_about(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "partial", "justification": "见附件\x00", "version": 0},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **JSON,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "说明：不允许包含空字符（NUL），请删除后再保存。"
+    assert not Answer.objects.exists()
+
+
+def test_it_asks_to_reload_when_the_page_sent_a_bad_version(people, login):
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "partial", "version": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **JSON,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "The answer could not be read; reload the page and try again."
+    )
+
+
 @pytest.mark.parametrize("persona", ["viewer", "auditor"])
 def test_it_forbids_readers_from_answering(people, login, persona):
     stored = answer(people.assessment, "STR-1.1", "partial", evidence=False)
