@@ -131,14 +131,12 @@ def _add_objection_labels(areas) -> None:
     """Give each module and stage of the navigation the badge of its objections.
 
     ``objections_label`` counts the answers the auditor rejected or
-    questioned there.
+    questioned there, which the assessors are to revise.
     """
     stages = [stage for module in areas for stage in module.stages]
     for area in [*areas, *stages]:
         area.objections_label = ngettext(
-            "%(counter)s rejected or questioned",
-            "%(counter)s rejected or questioned",
-            area.objections,
+            "%(counter)s to revise", "%(counter)s to revise", area.objections
         ) % {"counter": area.objections}
 
 
