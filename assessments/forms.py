@@ -61,9 +61,10 @@ class AssessmentCreateForm(forms.Form):
         required=False,
         empty_label=_("— start empty —"),
         help_text=_(
-            "Answers, justifications, targets and evidence are carried over; "
-            "carried evidence must be reconfirmed. The latest version of the "
-            "standard is used."
+            "Answers, justifications, targets, evidence and, when the scope "
+            "statement above is left blank, its scope are carried over; carried "
+            "evidence must be reconfirmed. The latest version of the standard "
+            "is used."
         ),
     )
 

@@ -44,6 +44,11 @@ urlpatterns = [
         name="member-role",
     ),
     path(
+        "orgs/<slug:org>/members/<int:membership>/unlock/",
+        organisations.member_unlock,
+        name="member-unlock",
+    ),
+    path(
         "orgs/<slug:org>/members/<int:membership>/remove/",
         organisations.member_remove,
         name="member-remove",

@@ -1,8 +1,10 @@
-"""Views of the portal shell: home page and health endpoint."""
+"""Views of the portal shell: home page, logging out and health endpoint."""
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -30,3 +32,16 @@ def home(request):
         "granted": selectors.granted_assessments(request.user),
     }
     return render(request, "portal/home.html", context)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out on POST; on GET, ask first with a button that posts."""
+
+    # Logging out changes state, so only the POST does it; a GET, such as a
+    # typed or bookmarked address, gets the question instead of a blank 405.
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        return render(request, "registration/logout_confirm.html")

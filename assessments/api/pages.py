@@ -1,8 +1,9 @@
 """The page on which people create and revoke their personal API tokens.
 
 Administrators of an organisation also see, and may revoke, the tokens of
-its members. A new token's secret is shown once, in the response to the
-form that created it, and is never stored.
+its other members. Creating a token redirects back to the page, so that
+reloading it does not create another; the new secret waits in the session
+for that one request and is shown once. Only its digest is kept for good.
 """
 
 import math
@@ -39,16 +40,32 @@ class TokenForm(forms.Form):
     )
 
 
+# The session key under which a new token's secret waits for the redirect.
+NEW_TOKEN_KEY = "api_new_token"  # noqa: S105  (a session key, not a secret)
+
+
 def _administered(user):
-    """Return the user's organisations they administer, with members' tokens."""
+    """Return the organisations ``user`` administers, with others' tokens."""
     return [
         {
             "organisation": organisation,
-            "tokens": selectors.organisation_tokens(organisation),
+            # One's own tokens are listed once, under "Your tokens".
+            "tokens": selectors.organisation_tokens(organisation, excluding=user),
         }
         for organisation in organisations_of(user).order_by("name")
         if can(user, Action.MANAGE_MEMBERS, organisation)
     ]
+
+
+def _new_token(request):
+    """Take the token created by the previous request out of the session."""
+    new = request.session.pop(NEW_TOKEN_KEY, None)
+    if not new:
+        return None, None
+    token = selectors.tokens_of(request.user).filter(pk=new["pk"]).first()
+    if token is None:
+        return None, None
+    return token, new["secret"]
 
 
 def _page(request, form, created=None, secret=None, status=200):
@@ -67,7 +84,8 @@ def _page(request, form, created=None, secret=None, status=200):
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     if request.method == "GET":
-        return _page(request, TokenForm())
+        created, secret = _new_token(request)
+        return _page(request, TokenForm(), created=created, secret=secret)
 
     throttle = TokenCreateThrottle()
     if not throttle.allow_request(request, TokenScope()):
@@ -89,7 +107,8 @@ def token_list(request):
     except ValidationError as error:
         apply_errors(form, error)
         return _page(request, form, status=400)
-    return _page(request, TokenForm(), created=token, secret=secret, status=201)
+    request.session[NEW_TOKEN_KEY] = {"pk": token.pk, "secret": secret}
+    return redirect("api-tokens")
 
 
 @login_required

@@ -80,12 +80,16 @@ def tokens_of(user):
     return PersonalToken.objects.filter(token__user=user).select_related("token__user")
 
 
-def organisation_tokens(organisation):
-    """Return the personal tokens of the members of ``organisation``."""
-    return (
-        PersonalToken.objects.filter(
-            token__user__memberships__organisation=organisation
-        )
-        .select_related("token__user")
-        .order_by("token__user__username", "-created_at", "-pk")
+def organisation_tokens(organisation, *, excluding=None):
+    """Return the personal tokens of the members of ``organisation``.
+
+    ``excluding`` leaves out the tokens of that one user.
+    """
+    tokens = PersonalToken.objects.filter(
+        token__user__memberships__organisation=organisation
+    )
+    if excluding is not None:
+        tokens = tokens.exclude(token__user=excluding)
+    return tokens.select_related("token__user").order_by(
+        "token__user__username", "-created_at", "-pk"
     )

@@ -122,13 +122,15 @@ def assessment_start_from(
     *,
     previous: Assessment,
     title: str,
-    scope: str,
     period_start: date,
     period_end: date,
     actor,
+    scope: str = "",
 ) -> Assessment:
     """Create a draft from ``previous``: answers, targets and evidence carried over.
 
+    A blank ``scope`` carries over the scope statement of ``previous``, so
+    the page and the API start from the same one when none is typed.
     The new assessment uses the latest installed version of the framework;
     answers move by requirement code. Evidence items are copied, their files
     linked rather than duplicated, and every carried link needs
@@ -147,7 +149,7 @@ def assessment_start_from(
         organisation=previous.organisation,
         framework=framework,
         title=title,
-        scope=scope,
+        scope=scope if scope.strip() else previous.scope,
         period_start=period_start,
         period_end=period_end,
         actor=actor,

@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -157,3 +158,24 @@ def membership_remove(*, membership, actor) -> None:
     delete_as(membership, actor)
     forget_access(membership.user)
     logger.info("Membership %s removed by user %s", pk, actor.pk)
+
+
+@transaction.atomic
+def membership_unlock(*, membership, actor) -> int:
+    """Lift a member's lockout after failed logins; return the attempts reset.
+
+    Clears the failures of the member's username from every address, through
+    django-axes' own reset, so the next login is counted from zero.
+    """
+    require(actor, Action.MANAGE_MEMBERS, membership.organisation)
+
+    count = axes_reset(username=membership.user.get_username())
+    logger.info(
+        "Login lockout of user %s lifted by user %s of organisation %s "
+        "(%d attempt records reset)",
+        membership.user_id,
+        actor.pk,
+        membership.organisation_id,
+        count,
+    )
+    return count

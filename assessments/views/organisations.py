@@ -18,6 +18,8 @@ from assessments.forms import (
 )
 from assessments.models import Membership, Role
 from assessments.permissions import Action, can, get_organisation, require, role_in
+from assessments.selectors.lockouts import locked_out_usernames
+from assessments.services.organisations import membership_unlock
 from assessments.views.common import redirect_with_errors
 
 
@@ -68,9 +70,11 @@ def organisation_create(request):
 
 
 def _members_page(request, organisation, add_form=None, create_form=None, status=200):
+    members = selectors.members_of(organisation)
     context = {
         "organisation": organisation,
-        "members": selectors.members_of(organisation),
+        "members": members,
+        "locked_out": locked_out_usernames(m.user.get_username() for m in members),
         "add_form": add_form or MemberAddForm(prefix="add"),
         "create_form": create_form or MemberCreateForm(prefix="create"),
         "role_form": RoleForm(),
@@ -189,3 +193,18 @@ def member_remove(request, org, membership):
     if membership.user_id == request.user.pk:
         return redirect("home")
     return redirect(back)
+
+
+@login_required
+@require_POST
+def member_unlock(request, org, membership):
+    organisation = _manageable(request, org)
+    membership = _membership(organisation, membership)
+
+    reset = membership_unlock(membership=membership, actor=request.user)
+    name = selectors.person_name(membership.user)
+    if reset:
+        messages.success(request, _("%(user)s can log in again.") % {"user": name})
+    else:
+        messages.info(request, _("%(user)s was not locked out.") % {"user": name})
+    return redirect("assessments:member-list", org=organisation.slug)

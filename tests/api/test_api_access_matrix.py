@@ -230,12 +230,14 @@ CASES = [
         lambda o: f"/api/v1/organisations/org-a/members/{o['viewer_membership'].pk}/",
         {**ORG_ADMIN, "admin": 204},
     ),
-    # Not a member of the organisation named in the body: invalid input.
+    # A member of no organisation may create nowhere: refused before the
+    # body is read. Another organisation's admin may create in their own, so
+    # naming one they are not a member of is invalid input.
     Case(
         "create assessment",
         "post",
         lambda o: "/api/v1/assessments/",
-        _expect(201, 201, 403, 400, expired=400, outsider=400),
+        _expect(201, 201, 403, 403, expired=403, outsider=400),
         data=lambda o: {
             "organisation": "org-a",
             "framework": o["framework"],

@@ -204,6 +204,108 @@ def test_it_starts_a_new_draft_from_an_assessment(people, api):
     assert successor.answers.get().requirement.code == "STR-1.1"
 
 
+def test_starting_from_an_assessment_carries_its_scope(people, api):
+    response = api(people.assessor).post(
+        _url(people, "start-from/"),
+        {"title": "Next", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["scope"] == "All models in production."
+    successor = Assessment.objects.get(pk=response.json()["id"])
+    assert successor.scope == people.assessment.scope
+
+
+def test_starting_from_an_assessment_takes_a_scope_given(people, api):
+    response = api(people.assessor).post(
+        _url(people, "start-from/"),
+        {
+            "title": "Next",
+            "scope": "Credit models only.",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert Assessment.objects.get(pk=response.json()["id"]).scope == (
+        "Credit models only."
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"organisation": "org-a"}, {**NEW, "period_end": "not a date"}],
+    ids=["empty", "organisation only", "invalid"],
+)
+def test_a_viewer_is_refused_before_the_body_is_checked(people, api, body):
+    response = api(people.viewer).post(
+        "/api/v1/assessments/", body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert Assessment.objects.count() == 3
+
+
+def test_a_member_of_no_organisation_is_refused_before_the_body(people, api):
+    response = api(people.auditor).post("/api/v1/assessments/", {}, format="json")
+
+    assert response.status_code == 403
+
+
+def test_a_viewer_who_may_create_elsewhere_is_refused_here(people, api):
+    from assessments.models import Role
+    from tests.assessments.assessment_factories import MembershipFactory
+
+    MembershipFactory(organisation=people.org_b, user=people.viewer, role=Role.ADMIN)
+
+    refused = api(people.viewer).post(
+        "/api/v1/assessments/", {"organisation": "org-a"}, format="json"
+    )
+    invalid = api(people.viewer).post(
+        "/api/v1/assessments/", {"organisation": "org-b"}, format="json"
+    )
+
+    assert refused.status_code == 403
+    assert invalid.status_code == 400
+    assert "title" in invalid.json()["errors"]
+
+
+def test_an_organisation_that_is_not_a_name_is_invalid_input(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/", {**NEW, "organisation": ["org-a"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"organisation", "framework"}
+
+
+def test_an_assessor_still_gets_the_validation_errors(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/", {"organisation": "org-a"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert {"framework", "title", "period_start", "period_end"} <= set(
+        response.json()["errors"]
+    )
+
+
+def test_a_status_change_is_refused_before_its_reason_is_checked(people, api):
+    people.assessment.status = Status.IN_REVIEW
+    people.assessment.save()
+
+    response = api(people.viewer).post(
+        _url(people, "transitions/return/"), {"reason": "x" * 20_001}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert Assessment.objects.get(pk=people.assessment.pk).status == Status.IN_REVIEW
+
+
 def test_it_scores_self_assessed_and_verified_answers_with_gaps(people, api):
     for code in ("STR-1.1", "STR-1.2", "STR-2.1"):
         answer(people.assessment, code)

@@ -84,7 +84,7 @@ def test_the_docs_page_runs_no_inline_script(people, api):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-    assert len(scripts) == 3
+    assert len(scripts) == 4
     assert all(
         'src="' in attributes and not body.strip() for attributes, body in scripts
     )
@@ -100,8 +100,10 @@ def test_the_docs_load_their_files_from_the_portal(people, api):
     static = [source for source in sources if source.startswith("/static/")]
     start = client.get(next(s for s in sources if s.startswith("/api/docs/")))
 
-    assert all(source.startswith("/") for source in sources)
-    assert len(static) == 4
+    assert all(source.startswith(("/", "#")) for source in sources)
+    # Swagger UI's stylesheet and two scripts, and the portal's icon,
+    # stylesheet and script.
+    assert len(static) == 6
     for source in static:
         assert finders.find(source.removeprefix("/static/")), source
     assert start.status_code == 200
@@ -115,3 +117,38 @@ def test_the_docs_send_signed_out_visitors_to_log_in(api):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/api/docs/")
+
+
+def test_the_docs_page_is_titled_in_the_users_language(people, api):
+    client = api(people.viewer)
+
+    chinese = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    english = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en").content
+
+    assert "<title>API 文档 · 成熟度评估平台</title>" in chinese.decode()
+    assert "<title>API documentation · Maturity Portal</title>" in english.decode()
+
+
+def test_the_docs_page_links_back_to_the_portal(people, api):
+    html = api(people.viewer).get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = html.content.decode()
+    assert '<a href="/">Back to the home page</a>' in body
+    assert 'class="site-header"' in body
+    assert 'action="/accounts/logout/" method="post"' in body
+
+
+def test_the_schema_is_titled_in_the_users_language(people, api):
+    client = api(people.viewer)
+
+    english = client.get(
+        "/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()["info"]
+    chinese = client.get(
+        "/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()["info"]
+
+    assert english["title"] == "AI Model Risk Governance Maturity Portal API"
+    assert "Authorization: Token" in english["description"]
+    assert chinese["title"] != english["title"]
+    assert "Authorization: Token" in chinese["description"]

@@ -2,8 +2,10 @@
 
 import datetime
 import logging
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -209,19 +211,67 @@ def test_the_page_creates_a_token_and_shows_it_once(people, client):
     client.force_login(people.assessor)
 
     created = client.post("/api/tokens/", {"name": "Laptop script"})
+    shown = client.get(created["Location"])
     again = client.get("/api/tokens/")
 
     token = PersonalToken.objects.get()
-    secret = created.context["secret"]
-    assert created.status_code == 201
+    secret = shown.context["secret"]
+    assert created.status_code == 302
+    assert created["Location"] == "/api/tokens/"
     assert secret.startswith("aimrg_")
-    assert secret in created.content.decode()
-    assert "no-store" in created["Cache-Control"]
+    assert secret not in created.content.decode()
+    assert secret in shown.content.decode()
+    assert shown.context["created"] == token
+    assert "no-store" in shown["Cache-Control"]
     assert secret not in again.content.decode()
     assert "Laptop script" in again.content.decode()
     assert _bearer(secret).get("/api/v1/tokens/").json()["results"][0]["id"] == (
         token.pk
     )
+
+
+def test_reloading_after_creating_a_token_creates_no_other(people, client):
+    client.force_login(people.assessor)
+
+    created = client.post("/api/tokens/", {"name": "Laptop script"}, follow=True)
+    reloaded = client.get("/api/tokens/")
+
+    assert created.redirect_chain == [("/api/tokens/", 302)]
+    assert reloaded.status_code == 200
+    assert PersonalToken.objects.count() == 1
+
+
+def test_the_secret_is_not_shown_to_another_session(people, client):
+    client.force_login(people.assessor)
+    client.post("/api/tokens/", {"name": "Laptop script"})
+    other = Client()
+    other.force_login(people.assessor)
+
+    body = other.get("/api/tokens/").content.decode()
+
+    assert "aimrg_" not in body
+    assert "Laptop script" in body
+
+
+def test_the_page_forgets_a_secret_whose_token_was_revoked(people, client):
+    client.force_login(people.assessor)
+    client.post("/api/tokens/", {"name": "Laptop script"})
+    services.token_revoke(token=PersonalToken.objects.get(), actor=people.assessor)
+
+    response = client.get("/api/tokens/")
+
+    assert response.context["secret"] is None
+    assert "aimrg_" not in response.content.decode()
+
+
+def test_an_invalid_form_is_shown_again_with_its_errors(people, client):
+    client.force_login(people.assessor)
+
+    response = client.post("/api/tokens/", {"name": ""}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not PersonalToken.objects.exists()
 
 
 def test_the_page_shows_an_admin_the_tokens_of_members(people, client):
@@ -233,6 +283,42 @@ def test_the_page_shows_an_admin_the_tokens_of_members(people, client):
 
     assert "assessor&#x27;s script" in body
     assert "outsider" not in body
+
+
+def test_the_page_lists_an_admins_own_tokens_once(people, client):
+    own, _secret = services.token_create(user=people.admin, name="admin's export")
+    services.token_create(user=people.assessor, name="assessor's script")
+    client.force_login(people.admin)
+
+    response = client.get("/api/tokens/")
+
+    body = response.content.decode()
+    assert body.count('<th scope="row">admin&#x27;s export</th>') == 1
+    assert list(response.context["tokens"]) == [own]
+    [section] = response.context["administered"]
+    assert [token.name for token in section["tokens"]] == ["assessor's script"]
+
+
+def test_the_api_still_lists_an_admins_own_token_among_the_members(people, api):
+    own, _secret = services.token_create(user=people.admin, name="admin's export")
+
+    response = api(people.admin).get("/api/v1/organisations/org-a/tokens/")
+
+    assert own.pk in [row["id"] for row in response.json()["results"]]
+
+
+def test_the_page_asks_before_revoking_a_token(people, client):
+    services.token_create(user=people.admin, name="export")
+    services.token_create(user=people.assessor, name="script")
+    client.force_login(people.admin)
+
+    body = client.get("/api/tokens/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    forms = re.findall(r"<form [^>]*api/tokens/\d+/revoke/[^>]*>", body)
+    assert len(forms) == 2
+    assert all("data-confirm=" in form for form in forms)
+    assert "Revoke your token “export”?" in body
+    assert "Revoke the token “script” of" in body
 
 
 def test_the_page_revokes_a_members_token(people, client):
@@ -268,7 +354,7 @@ def test_the_page_shares_the_throttle_with_the_api(people, client, api, settings
         "/api/tokens/", {"name": "one more"}, HTTP_ACCEPT_LANGUAGE="en"
     )
 
-    assert (allowed.status_code, refused.status_code) == (201, 429)
+    assert (allowed.status_code, refused.status_code) == (302, 429)
     assert "Too many tokens" in refused.content.decode()
     assert PersonalToken.objects.count() == 2
 

@@ -187,6 +187,10 @@ class StartFromSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         validators=[TextLengthValidator("scope")],
+        help_text=_(
+            "Left out or blank, the scope statement of the previous assessment "
+            "is carried over."
+        ),
     )
     period_start = serializers.DateField()
     period_end = serializers.DateField()

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from assessments import selectors, services
 from assessments.api.pagination import SelectorPagination
+from assessments.api.permissions import AssessmentAccess, CreateAssessmentAccess
 from assessments.api.serializers.assessments import (
     AssessmentCreateSerializer,
     AssessmentFilterSerializer,
@@ -29,7 +31,7 @@ from assessments.api.serializers.organisations import (
 )
 from assessments.api.views.common import AssessmentChildViewSet, AssessmentViewMixin
 from assessments.models import Assessment, AssessmentTarget, AuditorGrant
-from assessments.permissions import Action, assessments_visible_to
+from assessments.permissions import Action, assessments_visible_to, require
 
 
 def _with_targets(queryset):
@@ -63,6 +65,7 @@ class AssessmentViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = AssessmentSerializer
+    permission_classes = [IsAuthenticated, AssessmentAccess, CreateAssessmentAccess]
     assessment_url_kwarg = "pk"
     lookup_value_converter = "int"
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -126,9 +129,9 @@ class AssessmentViewSet(
     @extend_schema(
         summary=_("Start a new draft from this assessment"),
         description=_(
-            "Answers, targets and evidence are carried over to a draft against "
-            "the latest version of the standard; carried evidence must be "
-            "reconfirmed."
+            "Answers, targets, evidence and, unless another is given, the scope "
+            "statement are carried over to a draft against the latest version "
+            "of the standard; carried evidence must be reconfirmed."
         ),
         request=StartFromSerializer,
         responses={201: AssessmentSerializer},
@@ -185,6 +188,8 @@ class AssessmentViewSet(
     def transition(self, request, pk=None, name=None):
         if name not in services.TRANSITIONS:
             raise Http404
+        # The role is asked before the body is read, as on every other action.
+        require(request.user, services.TRANSITIONS[name].action, self.assessment)
         serializer = TransitionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.assessment_transition(

@@ -4,13 +4,15 @@ drf-spectacular's plain Swagger view writes its start-up script inline,
 which the Content-Security-Policy (``script-src 'self'``) refuses. The split
 view serves that script from its own address instead (``?script``), so the
 page loads only same-origin scripts and the policy stays as it is. Its
-template is replaced by one without the inline ``<style>`` block, which
-``style-src 'self'`` would refuse too.
+template is replaced by one in the portal's layout, with its header and a
+title in the user's language, and without the inline ``<style>`` block,
+which ``style-src 'self'`` would refuse too.
 """
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -18,6 +20,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema of the API, for signed-in callers."""
+
+    # The title and description in the caller's language, as the summaries
+    # are; the settings keep the English for ``manage.py spectacular``.
+    custom_settings = {
+        "TITLE": gettext_lazy("AI Model Risk Governance Maturity Portal API"),
+        "DESCRIPTION": gettext_lazy(
+            "Assessments against the AI Model Risk Governance Capability Maturity "
+            "Model (人工智能模型风险治理能力成熟度模型): the catalogue, "
+            "organisations, assessments, answers, evidence, reviews and scores. "
+            "Authenticate with a personal API token: "
+            "`Authorization: Token <token>`."
+        ),
+    }
 
 
 class DocsView(SpectacularSwaggerSplitView):
