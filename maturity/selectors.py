@@ -4,6 +4,7 @@ Every function here runs a fixed number of queries whatever the size of the
 catalogue, so pages and the export command stay cheap as the standard grows.
 """
 
+import re
 from collections import defaultdict
 
 from maturity.models import Framework, Level, Module, Principle, Requirement, Stage
@@ -223,28 +224,68 @@ def module_detail(framework, module_code):
     }
 
 
-def _matches(requirement, needle):
-    haystacks = [requirement.code, requirement.text]
-    haystacks.extend(part["text"] for part in requirement.parts)
-    return any(needle in haystack.casefold() for haystack in haystacks)
+def search_terms(query):
+    """Split ``query`` into the distinct words a requirement must all hold."""
+    terms, seen = [], set()
+    for word in query.split():
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            terms.append(word)
+    return terms
+
+
+def term_pattern(term, *, word_start=False):
+    """Return a case-blind pattern finding ``term``, or only at a word's start.
+
+    English names are matched at word starts, so that "ai" finds "AI" but
+    not "Maintenance" or "Training".
+    """
+    prefix = r"(?<!\w)" if word_start else ""
+    return re.compile(prefix + re.escape(term), re.IGNORECASE)
+
+
+def _haystacks(requirement):
+    """Return the texts searched in, each with whether it is an English name."""
+    texts = [(requirement.code, False), (requirement.text, False)]
+    texts.extend((part["text"], False) for part in requirement.parts)
+    for area in (requirement.module, requirement.stage):
+        if area is not None:
+            texts.extend([(area.name, False), (area.name_en, True)])
+    return texts
+
+
+def _matches(requirement, patterns):
+    haystacks = _haystacks(requirement)
+    return all(
+        any(
+            (english_pattern if english else pattern).search(text)
+            for text, english in haystacks
+        )
+        for pattern, english_pattern in patterns
+    )
 
 
 def search_requirements(framework, query):
-    """Return the requirements of ``framework`` whose code or text holds ``query``.
+    """Return the requirements of ``framework`` holding every word of ``query``.
 
-    Matching ignores case and covers sub-points and notes too. It runs in
-    Python because JSON columns store Chinese escaped on some databases, and
-    one framework's catalogue is small.
+    A word may be found in the code, the text, a sub-point or note, or the
+    name of the requirement's module or stage, in Chinese or in English;
+    each word may be found in a different one. Matching ignores case. It
+    runs in Python because JSON columns store Chinese escaped on some
+    databases, and one framework's catalogue is small.
     """
-    needle = query.strip().casefold()
-    if not needle:
+    terms = search_terms(query)
+    if not terms:
         return []
+    patterns = [
+        (term_pattern(term), term_pattern(term, word_start=True)) for term in terms
+    ]
     requirements = Requirement.objects.filter(framework=framework).select_related(
         "module", "stage"
     )
     results = []
     for requirement in requirements.order_by("sequence"):
-        if _matches(requirement, needle):
+        if _matches(requirement, patterns):
             requirement.module.framework = framework
             results.append(requirement)
     return results

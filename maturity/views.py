@@ -77,28 +77,46 @@ def module_detail(request, code, version, module):
     return render(request, "maturity/module_detail.html", _context(framework, **detail))
 
 
-def highlight(text, query):
-    """Split ``text`` into ``(segment, is_match)`` pairs around ``query``."""
-    if not query:
+def highlight(text, terms, *, word_start=False):
+    """Split ``text`` into ``(segment, is_match)`` pairs around any of ``terms``.
+
+    ``word_start`` marks only matches at a word's start, as the search finds
+    English names.
+    """
+    if not terms or not text:
         return [(text, False)]
-    pieces = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
+    # Longest first, so that a word inside a longer one does not cut it.
+    patterns = [
+        selectors.term_pattern(term, word_start=word_start).pattern
+        for term in sorted(terms, key=len, reverse=True)
+    ]
+    pieces = re.split(f"({'|'.join(patterns)})", text, flags=re.IGNORECASE)
     return [(piece, index % 2 == 1) for index, piece in enumerate(pieces) if piece]
+
+
+def _area(area, terms):
+    return {
+        "name": highlight(area.name, terms),
+        "name_en": highlight(area.name_en, terms, word_start=True),
+    }
 
 
 @login_required
 def search(request, code, version):
-    """Find requirements by code or by words of their text."""
+    """Find requirements by code, by words of their text or of their area."""
     framework = _framework_or_404(code, version)
     q = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    terms = selectors.search_terms(q)
     results = [
         {
             "requirement": requirement,
             "url": f"{requirement.module.get_absolute_url()}#{requirement.code}",
-            "area": requirement.stage or requirement.module,
-            "code": highlight(requirement.code, q),
-            "text": highlight(requirement.text, q),
+            "module": _area(requirement.module, terms),
+            "stage": _area(requirement.stage, terms) if requirement.stage else None,
+            "code": highlight(requirement.code, terms),
+            "text": highlight(requirement.text, terms),
             "parts": [
-                {"kind": part["kind"], "text": highlight(part["text"], q)}
+                {"kind": part["kind"], "text": highlight(part["text"], terms)}
                 for part in requirement.parts
             ],
         }

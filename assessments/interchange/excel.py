@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments import uploads
@@ -355,21 +356,39 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
 
     Raise FileRefused naming every problem, with its rows: not a workbook,
     a workbook of another assessment or framework version, unknown codes,
-    statuses that are not on the list, edited hidden columns.
+    statuses that are not on the list, edited hidden columns, formulas whose
+    result the workbook does not hold. A formula's saved result is read as
+    its cell's text.
     """
     _check_file(uploaded)
+    # openpyxl gives either a formula or its cached value, never both, so
+    # the workbook is read twice: once for the values, once to tell which
+    # cells hold a formula.
+    workbook = _load(uploaded, data_only=True)
     try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception:  # openpyxl reports a damaged file in many ways
-        raise _not_a_workbook(uploads.detect_content_type(uploaded)) from None
+        formulas = _load(uploaded, data_only=False)
+    except FileRefused:
+        workbook.close()
+        raise
     try:
         meta = _read_meta(workbook)
         _check_meta(meta, assessment)
         if meta["sheet"] not in workbook.sheetnames:
             raise _wrong_workbook()
-        return _read_rows(workbook[meta["sheet"]], assessment, meta)
+        return _read_rows(
+            workbook[meta["sheet"]], formulas[meta["sheet"]], assessment, meta
+        )
     finally:
         workbook.close()
+        formulas.close()
+
+
+def _load(uploaded, *, data_only: bool):
+    uploaded.seek(0)
+    try:
+        return load_workbook(uploaded, read_only=True, data_only=data_only)
+    except Exception:  # openpyxl reports a damaged file in many ways
+        raise _not_a_workbook(uploads.detect_content_type(uploaded)) from None
 
 
 class _Problems:
@@ -391,6 +410,8 @@ class _Problems:
             if len(rows) > 40:
                 listed += ", …"
             values = ", ".join(self.values.get(kind, [])[:10])
+            if len(self.values.get(kind, [])) > 10:
+                values += ", …"
             messages.append(
                 _PROBLEMS[kind]
                 % {
@@ -432,6 +453,14 @@ _PROBLEMS = {
         "Shorten it.",
         "count",
     ),
+    # Counted per cell: ``values`` lists the cells.
+    "formula": ngettext_lazy(
+        "Cell %(values)s holds a formula whose result was not saved in the "
+        "workbook. Type the text itself instead of a formula.",
+        "Cells %(values)s hold formulas whose results were not saved in the "
+        "workbook. Type the text itself instead of a formula.",
+        "count",
+    ),
     "sealed": ngettext_lazy(
         "Row %(rows)s: the hidden columns of the workbook were changed. "
         "Download the questionnaire again and copy your answers into it.",
@@ -452,7 +481,20 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_rows(sheet, assessment, meta) -> list[SheetRow]:
+def _uncached_formulas(values, formulas, number: int) -> list[str]:
+    """Return the cells of row ``number`` holding a formula without a value.
+
+    Excel and LibreOffice save a formula's last result beside it; a workbook
+    written by a program may not, and its cell would read as empty.
+    """
+    return [
+        f"{get_column_letter(column + 1)}{number}"
+        for column, (value, cell) in enumerate(zip(values, formulas, strict=False))
+        if value is None and getattr(cell, "data_type", None) == "f"
+    ]
+
+
+def _read_rows(sheet, formula_sheet, assessment, meta) -> list[SheetRow]:
     codes = set(
         Requirement.objects.filter(framework_id=assessment.framework_id).values_list(
             "code", flat=True
@@ -461,9 +503,16 @@ def _read_rows(sheet, assessment, meta) -> list[SheetRow]:
     statuses = _status_codes()
     problems = _Problems()
     rows, seen = [], set()
+    formula_rows = formula_sheet.iter_rows(min_row=2, max_col=SEAL + 1)
     for number, values in enumerate(
         sheet.iter_rows(min_row=2, max_col=SEAL + 1, values_only=True), 2
     ):
+        formulas = next(formula_rows, ())
+        uncached = _uncached_formulas(values, formulas, number)
+        for cell in uncached:
+            problems.add("formula", number, cell)
+        if uncached:
+            continue
         cells = [_cell_text(value) for value in values] + [""] * (SEAL + 1)
         if not any(cell.strip() for cell in cells[: SEAL + 1]):
             continue

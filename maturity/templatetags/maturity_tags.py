@@ -1,6 +1,7 @@
-"""Template helpers for the standard's text: how its levels are named."""
+"""Template helpers for the standard's text: level names, search matches."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from maturity.models import LEVEL_ORDINALS
 
@@ -15,3 +16,16 @@ def ordinal(level):
     """
     number = getattr(level, "number", level)
     return LEVEL_ORDINALS.get(number, number)
+
+
+@register.filter
+def marked(segments):
+    """Return ``(segment, is_match)`` pairs as HTML, each match in ``<mark>``."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", segment) if hit else segment,)
+            for segment, hit in segments
+        ),
+    )

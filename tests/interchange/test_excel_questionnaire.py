@@ -655,3 +655,78 @@ def test_the_shipped_standard_round_trips(people, login):
     assert 'data-count="unchanged">329<' in page
     assert stored(assessment, "STR-4.1").status == "satisfied"
     assert stored(assessment, "LC-MON-3.7").justification == "无在线模型"
+
+
+# ------------------------------------------------------------- formulas
+
+HYPERLINK = '=HYPERLINK("https://policy.example/model-risk","策略")'
+
+
+def with_saved_result(content: bytes, cell: str, result: str) -> bytes:
+    """Return ``content`` with ``result`` saved beside the formula in ``cell``.
+
+    Excel and LibreOffice save a formula's last result; openpyxl does not.
+    """
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                text, count = re.subn(
+                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>',
+                    rf'<c r="{cell}"\1 t="str"><f>\2</f><v>{result}</v>',
+                    data.decode(),
+                )
+                assert count == 1
+                data = text.encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_formula_is_read_as_its_saved_result(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = fill(workbook, "STR-2.1", "Satisfied", HYPERLINK)
+    content = with_saved_result(content_of(workbook), f"G{row}", "策略")
+
+    upload(client, started, content)
+    page = preview(client, started).content.decode()
+    confirm(client, started, plan_of(page))
+
+    assert "策略" in section(page, "New answers")
+    assert stored(started, "STR-2.1").justification == "策略"
+
+
+def test_a_formula_without_a_saved_result_is_refused_naming_its_cell(
+    started, login, people
+):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = fill(workbook, "STR-2.1", "Satisfied", HYPERLINK)
+    fill(workbook, "STR-2.2", "Satisfied", "制度已发布。")
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert (
+        f"Cell G{row} holds a formula whose result was not saved in the workbook. "
+        "Type the text itself instead of a formula." in body
+    )
+    assert "hidden columns" not in body
+    assert fingerprint() == before
+    assert preview(client, started).status_code == 302
+
+
+def test_formulas_in_several_cells_are_all_named(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    first = fill(workbook, "STR-2.1", '=IF(TRUE,"Satisfied")', HYPERLINK)
+    second = fill(workbook, "LC-S1-1.1", justification='="见"&"附件"')
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert (
+        f"Cells F{first}, G{first}, G{second} hold formulas whose results were "
+        "not saved in the workbook." in body
+    )

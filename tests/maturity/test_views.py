@@ -205,3 +205,22 @@ def test_version_picker_appears_with_two_versions(client, framework):
         reverse("maturity:framework-detail", kwargs={"code": "AIMRG", "version": "2.0"})
         in html
     )
+
+
+def test_search_with_two_words_marks_both(client, framework):
+    response = search(client, framework, "灰度 发布")
+
+    codes = [result["requirement"].code for result in response.context["results"]]
+    html = response.content.decode()
+    assert {"LC-DEP-3.3", "LC-RET-3.3"} <= set(codes)
+    assert "<mark>灰度</mark><mark>发布</mark>" in html
+    assert "No requirement matches" not in html
+
+
+def test_search_by_an_english_stage_name_marks_the_name(client, framework):
+    response = search(client, framework, "deployment")
+
+    html = response.content.decode()
+    assert len(response.context["results"]) == 22
+    assert "Model Lifecycle · <mark>Deployment</mark> and Storage" in html
+    assert "22 requirements match “deployment”." in html
