@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import checks  # noqa: F401 - registers the system checks
+        from reports import (
+            checks,  # noqa: F401 - registers the system checks
+            receivers,  # noqa: F401 - connects the signal receivers
+        )

@@ -2,15 +2,18 @@
 
 The charts are plain data in, SVG markup out: a radar of the module levels
 and bars of the lifecycle stage levels. The SVG holds no script and no link
-to anything outside it, and carries its styles in an internal ``<style>``.
-Pages whose Content-Security-Policy forbids inline styles should show it
-through :func:`svg_data_uri` in an ``<img>``, which is also how the PDF
-report embeds it.
+to anything outside it, and carries its styles in an internal ``<style>``,
+where a media query lays the radar out anew when it is shown narrow, as on
+a phone. Pages whose Content-Security-Policy forbids inline styles should
+show it through :func:`svg_data_uri` in an ``<img>``, which is also how the
+PDF report embeds it.
 """
 
 import base64
 import itertools
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -39,9 +42,22 @@ SERIES_COLOURS = {
 EXTRA_COLOURS = ("#7b8794", "#8e5ba8", "#c05621")
 
 LABEL_FONT_SIZE = 15
+LEGEND_FONT_SIZE = 15
 # Radar axis labels longer than this many characters go on two lines.
 WRAP_LABEL_OVER = 6
 RADAR_SIZE = (860, 660)
+# Shown narrower than this many CSS pixels, as on a phone, the radar draws
+# its plot smaller and its words larger, by a media query inside the SVG;
+# a PDF renderer ignores it.
+NARROW_RADAR_WIDTH = 520
+# Type sizes of the narrow radar in the chart's own units: on a 375-pixel
+# phone the chart is about 300 pixels wide, so an axis label comes out at
+# about 12 pixels.
+NARROW_LABEL_SIZE = 34
+NARROW_LEVEL_SIZE = 24
+NARROW_LEGEND_SIZE = 30
+# Room kept clear at the edges of the narrow radar.
+NARROW_PADDING = 8
 BARS_SIZE = (860, 460)
 SOLID_LEGEND_CSS = ".legends .legend rect.reactive { fill-opacity: 0.85 !important; }"
 
@@ -99,6 +115,7 @@ def module_radar(modules: Sequence[str], series: Sequence[Series]) -> str:
                 stroke_style={"width": 2.5},
             )
     chart.add_xml_filter(_level_radar_labels)
+    chart.add_xml_filter(_narrow_radar_layout)
     return _render(chart)
 
 
@@ -184,7 +201,7 @@ def _style(series: Sequence[Series], opacity: float) -> Style:
         major_label_font_size=LABEL_FONT_SIZE,
         value_font_size=12,
         value_label_font_size=12,
-        legend_font_size=15,
+        legend_font_size=LEGEND_FONT_SIZE,
         title_font_size=18,
         tooltip_font_size=13,
         guide_stroke_color="#d3d8de",
@@ -329,4 +346,195 @@ def _split_label(label: str) -> list[str]:
 
 def _first_child(parent: ElementTree.Element, name: str) -> ElementTree.Element | None:
     """Return the first child element called ``name``, or None."""
-    return next((c for c in parent if _local_name(c.tag) == name), None)
+    return next(
+        (c for c in parent if isinstance(c.tag, str) and _local_name(c.tag) == name),
+        None,
+    )
+
+
+def _text_width(text: str, size: float) -> float:
+    """Estimate the width of ``text`` set at ``size``: CJK square, Latin narrower."""
+    return size * sum(
+        1.0 if unicodedata.east_asian_width(char) in "WF" else 0.62 for char in text
+    )
+
+
+def _translation(element: ElementTree.Element) -> tuple[float, float]:
+    """Return the offset of a group pygal placed with ``translate(x, y)``."""
+    match = re.search(
+        r"translate\(([-\d.]+),\s*([-\d.]+)\)", element.get("transform", "")
+    )
+    return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+
+
+def _narrow_radar_layout(root: ElementTree.Element) -> ElementTree.Element:
+    """Add a media query that lays the radar out anew when it is shown narrow.
+
+    Shown at full size on a phone, the chart's words would come out a few
+    pixels high. Below :data:`NARROW_RADAR_WIDTH` the plot shrinks about
+    its centre, just enough for every axis label to fit at
+    :data:`NARROW_LABEL_SIZE`, each label grows about the end of its axis,
+    and the legend is set larger along the bottom edge. Only CSS
+    transforms change, so the drawing for a PDF stays as it is.
+    """
+    width, height = RADAR_SIZE
+    plot = next((e for e in root.iter() if "plot" in e.get("class", "").split()), None)
+    legends = next(
+        (e for e in root.iter() if "legends" in e.get("class", "").split()), None
+    )
+    if plot is None or legends is None or not root.get("id"):
+        return root
+    chart = f"#{root.get('id')}"
+
+    legend_rules, legend_top = _narrow_legend(chart, legends, width, height)
+    labels = _radar_labels(root)
+    if not labels:
+        return root
+    centre = labels[0]["centre"]
+    ratio = NARROW_LABEL_SIZE / LABEL_FONT_SIZE
+    scale, box = 1.0, None
+    while scale > 0.4:
+        box = _label_extent(labels, centre, scale, ratio)
+        fits_across = box[2] - box[0] <= width - 2 * NARROW_PADDING
+        fits_down = box[3] - box[1] <= legend_top - 2 * NARROW_PADDING
+        if fits_across and fits_down:
+            break
+        scale -= 0.01
+    # The new centre puts the labels' extent in the middle of the room.
+    left, top, right, bottom = box
+    middle_x = width / 2 - (left + right) / 2
+    middle_y = legend_top / 2 - (top + bottom) / 2
+    shift_x = middle_x - scale * centre[0]
+    shift_y = middle_y - scale * centre[1]
+
+    label_scale = NARROW_LABEL_SIZE / (LABEL_FONT_SIZE * scale)
+    level_scale = NARROW_LEVEL_SIZE / (LABEL_FONT_SIZE * scale)
+    rules = [
+        f"{chart} .plot {{ transform: translate({shift_x:.2f}px, {shift_y:.2f}px) "
+        f"scale({scale:.3f}); }}",
+        f"{chart} .axis.x text {{ transform: scale({label_scale:.3f}); }}",
+        f"{chart} .axis.y text {{ transform: scale({level_scale:.3f}); }}",
+        *legend_rules,
+    ]
+    for axis in root.iter():
+        classes = axis.get("class", "").split()
+        if "axis" in classes and "y" in classes:
+            for text in axis.iter():
+                if _local_name(text.tag) == "text" and text.get("x"):
+                    _set_origin(text, float(text.get("x")), float(text.get("y")))
+    for label in labels:
+        _set_origin(label["text"], *label["end"])
+
+    defs = _first_child(root, "defs")
+    style = ElementTree.SubElement(
+        root if defs is None else defs, "style", type="text/css"
+    )
+    style.text = "@media (max-width: {}px) {{ {} }}".format(
+        NARROW_RADAR_WIDTH, " ".join(rules)
+    )
+    return root
+
+
+def _set_origin(element: ElementTree.Element, x: float, y: float) -> None:
+    """Make ``element`` grow about the point ``x``, ``y`` when it is scaled."""
+    style = element.get("style", "")
+    origin = f"transform-origin: {x:.2f}px {y:.2f}px"
+    element.set("style", f"{style}; {origin}" if style else origin)
+
+
+def _radar_labels(root: ElementTree.Element) -> list[dict]:
+    """Return each axis label with its axis end, lines and anchor, in plot units."""
+    labels = []
+    for axis in root.iter():
+        classes = axis.get("class", "").split()
+        if "x" not in classes or "web" not in classes:
+            continue
+        for guides in axis:
+            path = _first_child(guides, "path")
+            text = _first_child(guides, "text")
+            if path is None or text is None or text.get("x") is None:
+                continue
+            start, end = path.get("d").removeprefix("M").split("L")
+            lines = [tspan.text or "" for tspan in text]
+            style = text.get("style", "")
+            anchor = (
+                "middle" if "middle" in style else "end" if "end" in style else "start"
+            )
+            labels.append(
+                {
+                    "text": text,
+                    "centre": tuple(float(n) for n in start.split()),
+                    "end": tuple(float(n) for n in end.split()),
+                    "at": (float(text.get("x")), float(text.get("y"))),
+                    "lines": lines,
+                    "anchor": anchor,
+                }
+            )
+    return labels
+
+
+def _label_extent(labels, centre, scale: float, ratio: float):
+    """Return the box holding the narrow labels, about the plot's centre.
+
+    The plot is scaled by ``scale`` about ``centre``; each label grows by
+    ``ratio`` (of its full-size type) about the end of its axis.
+    """
+    size = LABEL_FONT_SIZE * ratio
+    boxes = []
+    for label in labels:
+        end_x = scale * (label["end"][0] - centre[0])
+        end_y = scale * (label["end"][1] - centre[1])
+        x = end_x + ratio * (label["at"][0] - label["end"][0])
+        baseline = end_y + ratio * (label["at"][1] - label["end"][1])
+        text_width = max(_text_width(line, size) for line in label["lines"])
+        left = {
+            "start": x,
+            "end": x - text_width,
+            "middle": x - text_width / 2,
+        }[label["anchor"]]
+        top = baseline - 0.9 * size
+        bottom = baseline + 1.2 * size * (len(label["lines"]) - 1) + 0.25 * size
+        boxes.append((left, top, left + text_width, bottom))
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+
+
+def _narrow_legend(chart: str, legends, width: float, height: float):
+    """Return the CSS that sets the legend larger in a row, and the row's top."""
+    offset_x, offset_y = _translation(legends)
+    items = []
+    for item in legends:
+        rect = _first_child(item, "rect")
+        text = _first_child(item, "text")
+        if rect is None or text is None or not item.get("id"):
+            continue
+        box_x = float(rect.get("x"))
+        # The box, the space after it, then the text.
+        full_width = float(text.get("x")) - box_x
+        full_width += _text_width(text.text or "", LEGEND_FONT_SIZE)
+        items.append((item.get("id"), box_x, full_width))
+    scale = NARROW_LEGEND_SIZE / LEGEND_FONT_SIZE
+    gap = 1.2 * NARROW_LEGEND_SIZE
+    widths = [scale * full_width for _id, _x, full_width in items]
+    room = width - 2 * NARROW_PADDING
+    total = sum(widths) + gap * (len(items) - 1)
+    if total > room:
+        scale *= room / total
+        widths = [w * room / total for w in widths]
+        gap *= room / total
+        total = room
+    # Box and text run from 0.5 to about 16 units down at full size.
+    row_y = height - NARROW_PADDING - 16 * scale
+    rules, x = [], (width - total) / 2
+    for (item_id, item_x, _full_width), item_width in zip(items, widths, strict=True):
+        shift_x = x - offset_x - scale * item_x
+        rules.append(
+            f"{chart} #{item_id} {{ transform: translate({shift_x:.2f}px, "
+            f"{row_y - offset_y:.2f}px) scale({scale:.3f}); }}"
+        )
+        x += item_width + gap
+    return rules, row_y - 2 * NARROW_PADDING

@@ -37,7 +37,7 @@ from reports.vocabulary import Label, label, level_ordinal
 
 # Part of every revision: raise it when the report template changes what it
 # shows, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 7
+REPORT_LAYOUT = 8
 
 SELF = "self"
 VERIFIED = "verified"
@@ -114,12 +114,65 @@ def active_report(assessment, revision: str) -> Report | None:
     ).first()
 
 
+# Statuses in which a record shows, or is being drawn from, one state of
+# its assessment. A queued record is not: its worker renders the state it
+# finds, and a failed one shows nothing.
+DRAWN_STATUSES = (ReportStatus.RENDERING, ReportStatus.DONE)
+
+
+def current_revision(assessment) -> str:
+    """Return the revision a report of ``assessment`` would have now; five queries.
+
+    ``assessment`` is taken as the caller read it, with its organisation,
+    as the assessment pages read it at the start of each request.
+    """
+    return _fingerprint(_snapshot(assessment, reread=False))
+
+
+def _needs_revision(assessment, reports) -> bool:
+    """Return whether telling the state ``reports`` show needs the revision.
+
+    Not for a finalised assessment: its final report shows the state it
+    keeps, and every other report an earlier one.
+    """
+    return not assessment.is_finalised and any(
+        report.status in DRAWN_STATUSES for report in reports
+    )
+
+
+def _shows_earlier_state(report: Report, assessment, revision: str | None) -> bool:
+    """Return whether ``report`` shows its assessment as it stood before a change.
+
+    ``revision`` is the current one, needed unless the assessment is
+    finalised.
+    """
+    if report.status not in DRAWN_STATUSES:
+        return False
+    if assessment.is_finalised:
+        return not report.final
+    return report.revision != revision
+
+
+def shows_earlier_state(report: Report, assessment) -> bool:
+    """Return whether ``report`` shows ``assessment`` as it stood before a change.
+
+    Five queries for a report rendering or done of an assessment not
+    finalised, none otherwise.
+    """
+    revision = (
+        current_revision(assessment) if _needs_revision(assessment, [report]) else None
+    )
+    return _shows_earlier_state(report, assessment, revision)
+
+
 @dataclass(frozen=True)
 class ReportPanel:
     """What the assessment pages show about reports: the latest, the kept one."""
 
     latest: Report | None
     kept: Report | None
+    # The latest report shows the assessment as it stood before a change.
+    outdated: bool = False
 
     @property
     def latest_state(self) -> dict | None:
@@ -129,18 +182,86 @@ class ReportPanel:
     def kept_state(self) -> dict | None:
         return report_state(self.kept) if self.kept else None
 
+    @property
+    def current(self) -> bool:
+        """Return whether the latest report shows the assessment as it stands."""
+        return (
+            self.latest is not None
+            and self.latest.status in DRAWN_STATUSES
+            and not self.outdated
+        )
+
 
 def report_panel(assessment) -> ReportPanel:
-    """Return the latest and the kept report of ``assessment``; two queries at most.
+    """Return the latest and the kept report of ``assessment``, and how they stand.
 
-    Only a finalised assessment has a report kept for good, so one query
-    before.
+    One query, and one more for a finalised assessment whose final report
+    is not the latest. Telling whether the latest report of an assessment
+    not finalised shows its current state, once that report is rendering
+    or done, costs the five queries of :func:`current_revision`.
     """
     latest = Report.objects.filter(assessment=assessment).first()
-    if latest and latest.final and not latest.is_failed:
+    reports = [latest] if latest else []
+    revision = (
+        current_revision(assessment) if _needs_revision(assessment, reports) else None
+    )
+    return _panel(assessment, latest, revision)
+
+
+def _panel(assessment, latest: Report | None, revision: str | None) -> ReportPanel:
+    if latest is None:
+        return ReportPanel(latest=None, kept=None)
+    if latest.final and not latest.is_failed:
         return ReportPanel(latest=latest, kept=latest)
+    # Only a finalised assessment has a report kept for good.
     kept = kept_report(assessment) if assessment.is_finalised else None
-    return ReportPanel(latest=latest, kept=kept)
+    return ReportPanel(
+        latest=latest,
+        kept=kept,
+        outdated=_shows_earlier_state(latest, assessment, revision),
+    )
+
+
+@dataclass(frozen=True)
+class ListedReport:
+    """A report in the list of an assessment's reports, with the state it shows."""
+
+    report: Report
+    # Rendering or done, and showing the assessment as it stood before.
+    earlier: bool
+    # Rendering or done, and showing the assessment as it stands.
+    current: bool
+
+
+@dataclass(frozen=True)
+class ReportListing:
+    """The list of an assessment's reports and the panel above it."""
+
+    panel: ReportPanel
+    reports: list[ListedReport]
+
+
+def report_listing(assessment) -> ReportListing:
+    """Return every report of ``assessment``, newest first, and its panel.
+
+    Two queries, and the five of :func:`current_revision` for an
+    assessment not finalised with a report rendering or done.
+    """
+    reports = reports_of(assessment)
+    revision = (
+        current_revision(assessment) if _needs_revision(assessment, reports) else None
+    )
+    listed = []
+    for report in reports:
+        earlier = _shows_earlier_state(report, assessment, revision)
+        drawn = report.status in DRAWN_STATUSES
+        listed.append(
+            ListedReport(report, earlier=earlier, current=drawn and not earlier)
+        )
+    return ReportListing(
+        panel=_panel(assessment, reports[0] if reports else None, revision),
+        reports=listed,
+    )
 
 
 def report_phase(report: Report) -> str:
@@ -214,11 +335,16 @@ class Snapshot:
     findings: list[Finding]
 
 
-def _snapshot(assessment) -> Snapshot:
-    """Read the rows a report shows; six queries."""
-    assessment = Assessment.objects.select_related("organisation", "framework").get(
-        pk=assessment.pk
-    )
+def _snapshot(assessment, *, reread: bool = True) -> Snapshot:
+    """Read the rows a report shows; six queries, five without ``reread``.
+
+    Without ``reread``, ``assessment`` is taken as given rather than read
+    again with its organisation.
+    """
+    if reread:
+        assessment = Assessment.objects.select_related("organisation", "framework").get(
+            pk=assessment.pk
+        )
     targets = dict(
         AssessmentTarget.objects.filter(assessment=assessment).values_list(
             "module__code", "level"

@@ -25,11 +25,13 @@ from enum import StrEnum
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
 from assessments.permissions import Action, require
 from reports import rendering, selectors, storage
 from reports.models import Report, ReportStatus
@@ -78,6 +80,34 @@ def report_request(*, assessment, actor) -> Report:
     """
     require(actor, Action.VIEW, assessment)
 
+    return _request(assessment, actor)
+
+
+@transaction.atomic
+def final_report_request(*, assessment_id: int, actor_id: int) -> Report | None:
+    """Ask for the final report of a just finalised assessment for its finaliser.
+
+    Returns the kept report, new or already standing, or None when the
+    assessment is gone or not finalised. The finaliser's right to see the
+    assessment was checked when finalising; it is not asked again, since
+    an auditor's grant may be revoked right after and the record only
+    names who it was rendered for.
+    """
+    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    if assessment is None or actor is None or not assessment.is_finalised:
+        logger.warning(
+            "No final report for assessment %s by user %s: one of them is gone, "
+            "or the assessment is not finalised",
+            assessment_id,
+            actor_id,
+        )
+        return None
+
+    return _request(assessment, actor)
+
+
+def _request(assessment, actor) -> Report:
     key = selectors.report_key(assessment)
     existing = (
         selectors.kept_report(assessment) if key.final else None

@@ -26,12 +26,13 @@ def _get_report(assessment, pk):
 def report_list(request, pk):
     assessment = get_assessment(request.user, pk)
 
+    listing = selectors.report_listing(assessment)
     context = assessment_context(
         request,
         assessment,
         "reports",
-        reports=selectors.reports_of(assessment),
-        panel=selectors.report_panel(assessment),
+        reports=listing.reports,
+        panel=listing.panel,
     )
     return render(request, "reports/report_list.html", context)
 
@@ -59,6 +60,7 @@ def report_detail(request, pk, report):
         "reports",
         report=report,
         state=selectors.report_state(report),
+        outdated=selectors.shows_earlier_state(report, assessment),
     )
     return render(request, "reports/report_detail.html", context)
 

@@ -21,10 +21,14 @@ class Area:
     answered: int = 0
     total: int = 0
     level: int = 0
+    # Towards the next level in the self-assessed reading; None at the top.
     progress: float | None = None
     target: int | None = None
     # The level in the verified reading; None when there is none.
     verified_level: int | None = None
+    # Towards the next level in the verified reading; None when there is
+    # none, or at the top.
+    verified_progress: float | None = None
     # Answers rejected or questioned on their current version.
     objections: int = 0
     # The address of its questionnaire page.
@@ -59,8 +63,9 @@ def areas_of(
     """Return the modules of ``assessment`` with counts, levels and addresses.
 
     Lifecycle modules carry their stages in ``stages``. ``verified`` adds
-    the levels of the verified reading, ``objections`` (requirement codes)
-    the count of answers the assessors have to revise for the auditor.
+    the levels and progress of the verified reading, ``objections``
+    (requirement codes) the count of answers the assessors have to revise
+    for the auditor.
     """
     catalogue = get_catalogue(assessment.framework_id)
     address = Address("assessments:questionnaire", "area", pk=assessment.pk)
@@ -90,6 +95,9 @@ def areas_of(
             progress=module_score.progress,
             target=module_score.target,
             verified_level=verified.modules[module.code].level if verified else None,
+            verified_progress=(
+                verified.modules[module.code].progress if verified else None
+            ),
             objections=objected[module.code],
         )
         for stage in stages_by_module[module.pk]:
@@ -109,6 +117,9 @@ def areas_of(
                     target=stage_score.target,
                     verified_level=(
                         verified.area(stage.code).level if verified else None
+                    ),
+                    verified_progress=(
+                        verified.area(stage.code).progress if verified else None
                     ),
                     objections=objected[stage.code],
                 )

@@ -18,6 +18,7 @@ from assessments.services.common import (
     save_as,
 )
 from assessments.services.limits import check_bounds
+from assessments.signals import assessment_finalised
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +75,11 @@ def assessment_transition(
 ) -> Assessment:
     """Move ``assessment`` along transition ``name`` and record who did it.
 
-    Finalising freezes the self-assessed and the verified reading. Raise
-    PermissionDenied when the actor's role does not allow it,
-    TransitionNotAllowed when the current status does not, and
-    SubmissionIncomplete when submitting with requirements left to do.
+    Finalising freezes the self-assessed and the verified reading and
+    sends ``assessment_finalised``. Raise PermissionDenied when the actor's
+    role does not allow it, TransitionNotAllowed when the current status
+    does not, and SubmissionIncomplete when submitting with requirements
+    left to do.
     """
     from assessments.selectors import (
         assessment_score,
@@ -133,4 +135,6 @@ def assessment_transition(
         transition.target,
         actor.pk,
     )
+    if transition.target == Status.FINALISED:
+        assessment_finalised.send(sender=Assessment, assessment=locked, actor=actor)
     return locked

@@ -9,7 +9,11 @@ register = template.Library()
 
 @register.inclusion_tag("reports/_assessment_reports.html", takes_context=True)
 def assessment_reports(context, assessment):
-    """Render the latest report state and the request button; two queries."""
+    """Render the latest report state and the request button.
+
+    Two queries, or six to tell whether the latest report of an assessment
+    not finalised shows it as it stands (see ``report_panel``).
+    """
     panel = selectors.report_panel(assessment)
     return {
         "assessment": assessment,

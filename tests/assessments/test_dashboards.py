@@ -205,6 +205,17 @@ def test_it_draws_the_radar_and_the_stage_bars(
         assert "<script" not in svg
 
 
+def test_the_radar_lays_itself_out_anew_on_a_phone(people, login, reviewed):
+    assessment, _statuses, _verified = reviewed
+
+    radar, _bars = _charts(_dashboard(login(people.viewer), assessment))
+
+    narrow = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\}\s*</style>", radar)
+    assert narrow
+    assert 375 < int(narrow.group(1)) < 700
+    assert ".axis.x text { transform: scale(" in narrow.group(2)
+
+
 @pytest.fixture
 def drawings(monkeypatch):
     """Count the charts drawn, as opposed to those taken from the cache."""

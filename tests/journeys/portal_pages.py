@@ -85,8 +85,9 @@ def module_levels(page: Page, code: str) -> tuple[str, str]:
     """Return the self-assessed and verified level of ``code`` in the table."""
     row = module_row(page, code)
     expect(row).to_have_count(1)
+    # The self-assessed cell also holds the "reached" badge of a met target.
     return (
-        row.get_by_role("cell").nth(1).inner_text().strip(),
+        row.get_by_role("cell").nth(1).locator(".badge--level").inner_text().strip(),
         row.get_by_role("cell").nth(2).inner_text().strip(),
     )
 

@@ -41,7 +41,7 @@ MEMBER_PAGES = {
         "/assessments/{world.assessment.pk}/modules/TEX/",
         [
             ("Self-assessed level", "自评等级"),
-            ("Towards the next level", "距下一等级"),
+            ("Towards the next level (self-assessed)", "距下一等级（自评）"),
             ("Evidence", "证据"),
         ],
     ),

@@ -1,0 +1,53 @@
+"""The overview tells whether its latest report is current at a fixed cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import Status
+from reports.models import Report, ReportStatus
+from tests.assessments.assessment_factories import set_status
+from tests.assessments.test_query_counts import MAX_QUERIES, _fill, _url
+
+# Reading the rows the revision covers: targets, answers with their
+# reviews, evidence, links and findings.
+REVISION_QUERIES = 5
+
+
+def overview_queries(client, people) -> tuple[int, str]:
+    url = _url("overview", people)
+    client.get(url)  # fills the catalogue cache, as any earlier page would
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def done_report(people) -> Report:
+    return Report.objects.create(
+        assessment=people.assessment,
+        revision="0" * 64,
+        requested_by=people.viewer,
+        status=ReportStatus.DONE,
+        page_count=40,
+        size=1000,
+    )
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["empty", "full"])
+def test_telling_an_earlier_report_costs_the_same_however_much_there_is(
+    people, login, full
+):
+    if full:
+        _fill(people)
+    else:
+        set_status(people.assessment, Status.IN_REVIEW)
+    client = login(people.auditor)
+    without, _html = overview_queries(client, people)
+    done_report(people)
+
+    with_report, html = overview_queries(client, people)
+
+    assert "This report shows an earlier state of the assessment" in html
+    assert with_report == without + REVISION_QUERIES
+    assert with_report <= MAX_QUERIES["overview"]
