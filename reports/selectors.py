@@ -171,8 +171,9 @@ class ReportPanel:
 
     latest: Report | None
     kept: Report | None
-    # The latest report shows the assessment as it stood before a change.
-    outdated: bool = False
+    # The latest report shows the assessment as it stood before a change;
+    # None when the panel leaves that to the status endpoint.
+    outdated: bool | None = False
 
     @property
     def latest_state(self) -> dict | None:
@@ -188,27 +189,38 @@ class ReportPanel:
         return (
             self.latest is not None
             and self.latest.status in DRAWN_STATUSES
-            and not self.outdated
+            and self.outdated is False
         )
 
+    @property
+    def compared_later(self) -> bool:
+        """Say whether the page is to ask the status endpoint how the report stands."""
+        return self.latest is not None and self.outdated is None
 
-def report_panel(assessment) -> ReportPanel:
+
+def report_panel(assessment, *, compare: bool = True) -> ReportPanel:
     """Return the latest and the kept report of ``assessment``, and how they stand.
 
     One query, and one more for a finalised assessment whose final report
     is not the latest. Telling whether the latest report of an assessment
     not finalised shows its current state, once that report is rendering
-    or done, costs the five queries of :func:`current_revision`.
+    or done, costs the five queries and the hashing of
+    :func:`current_revision`; without ``compare`` the panel leaves that to
+    the status endpoint, which the page's script asks once it is shown.
     """
     latest = Report.objects.filter(assessment=assessment).first()
     reports = [latest] if latest else []
-    revision = (
-        current_revision(assessment) if _needs_revision(assessment, reports) else None
-    )
-    return _panel(assessment, latest, revision)
+    if not _needs_revision(assessment, reports):
+        return _panel(assessment, latest, None)
+    if not compare:
+        return _panel(assessment, latest, None, told=False)
+    return _panel(assessment, latest, current_revision(assessment))
 
 
-def _panel(assessment, latest: Report | None, revision: str | None) -> ReportPanel:
+def _panel(
+    assessment, latest: Report | None, revision: str | None, *, told: bool = True
+) -> ReportPanel:
+    """Return the panel; unless ``told``, leave the state the report shows open."""
     if latest is None:
         return ReportPanel(latest=None, kept=None)
     if latest.final and not latest.is_failed:
@@ -218,7 +230,7 @@ def _panel(assessment, latest: Report | None, revision: str | None) -> ReportPan
     return ReportPanel(
         latest=latest,
         kept=kept,
-        outdated=_shows_earlier_state(latest, assessment, revision),
+        outdated=(_shows_earlier_state(latest, assessment, revision) if told else None),
     )
 
 

@@ -71,7 +71,11 @@ def report_status(request, pk, report):
     assessment = get_assessment(request.user, pk)
     report = _get_report(assessment, report)
 
-    response = JsonResponse(selectors.report_state(report))
+    state = selectors.report_state(report)
+    if request.GET.get("compare"):
+        # Asked by the reports panel of the assessment's overview.
+        state["earlier"] = selectors.shows_earlier_state(report, assessment)
+    response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -9,12 +9,14 @@ register = template.Library()
 
 @register.inclusion_tag("reports/_assessment_reports.html", takes_context=True)
 def assessment_reports(context, assessment):
-    """Render the latest report state and the request button.
+    """Render the latest report state and the request button; two queries.
 
-    Two queries, or six to tell whether the latest report of an assessment
-    not finalised shows it as it stands (see ``report_panel``).
+    Whether the latest report of an assessment not finalised shows it as it
+    stands costs more than the rest of an assessment's overview, so the
+    panel's script asks the status endpoint for it after the page is shown
+    (see ``report_panel``).
     """
-    panel = selectors.report_panel(assessment)
+    panel = selectors.report_panel(assessment, compare=False)
     return {
         "assessment": assessment,
         "panel": panel,

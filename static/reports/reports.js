@@ -71,5 +71,39 @@
     }
   }
 
+  // A panel that leaves to this script whether its latest report shows the
+  // assessment as it stands asks once, and then shows the line that says
+  // so; a report of an earlier state gives its place to the request of a
+  // report of the current one.
+  function compare(panel) {
+    if (panel.dataset.reportCompared) {
+      return;
+    }
+    panel.dataset.reportCompared = "true";
+    fetch(panel.dataset.reportCompare, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then(function (state) {
+        var which = state.earlier ? "earlier" : "current";
+        panel.querySelectorAll("[data-report-compare-when]").forEach(function (node) {
+          node.hidden = node.dataset.reportCompareWhen !== which;
+        });
+        if (state.earlier) {
+          panel.querySelectorAll("[data-report-compare-main]").forEach(function (node) {
+            node.classList.remove("button--secondary");
+          });
+          panel.querySelectorAll("[data-report-download]").forEach(function (node) {
+            node.classList.add("button--secondary");
+          });
+        }
+      })
+      .catch(function () {});
+  }
+
   document.querySelectorAll("[data-report-state]").forEach(follow);
+  document.querySelectorAll("[data-report-compare]").forEach(compare);
 })();

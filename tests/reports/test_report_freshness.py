@@ -61,32 +61,53 @@ def row_of(html: str, report: Report) -> str:
     return next(row for row in html.split("<tr") if f">{report.number}</a>" in row)
 
 
-def test_the_panel_says_when_the_latest_report_shows_the_assessment_as_it_stands(
-    people, enqueued, fake_render
-):
-    rendered_report(people)
+def status_of(client, report: Report) -> dict:
+    """Return what the status endpoint says of ``report`` when asked to compare."""
+    url = reverse(
+        "reports:report-status",
+        kwargs={"pk": report.assessment_id, "report": report.pk},
+    )
+    response = client.get(f"{url}?compare=1")
+    assert response.status_code == 200
+    return response.json()
 
-    html = panel_html(people)
 
-    assert CURRENT in html
-    assert EARLIER not in html
-    assert 'class="button button--secondary"' in request_button(html, people)
-
-
-def test_the_panel_warns_once_an_answer_changed_since_the_latest_report(
+def test_the_panel_leaves_the_comparison_to_the_status_endpoint(
     people, enqueued, fake_render
 ):
     report = rendered_report(people)
-    change_an_answer(people)
 
     html = panel_html(people)
 
+    status = reverse(
+        "reports:report-status",
+        kwargs={"pk": people.assessment.pk, "report": report.pk},
+    )
+    assert f'data-report-compare="{status}?compare=1"' in html
+    # Both lines wait, hidden, for the script to show the one that holds.
+    assert 'data-report-compare-when="current" hidden' in html
+    assert 'data-report-compare-when="earlier" hidden' in html
+
+
+def test_the_status_endpoint_tells_a_report_of_the_current_state(
+    client, people, enqueued, fake_render
+):
+    report = rendered_report(people)
+    client.force_login(people.viewer)
+
+    assert status_of(client, report)["earlier"] is False
+
+
+def test_the_status_endpoint_tells_a_report_of_an_earlier_state(
+    client, people, enqueued, fake_render
+):
+    report = rendered_report(people)
+    change_an_answer(people)
+    client.force_login(people.viewer)
+
+    assert status_of(client, report)["earlier"] is True
     assert selectors.report_panel(people.assessment).outdated
-    assert report.number in html
-    assert EARLIER in html
-    assert CURRENT not in html
-    assert 'class="button"' in request_button(html, people)
-    assert 'class="button button--secondary" data-report-download' in html
+    assert selectors.report_panel(people.assessment, compare=False).outdated is None
 
 
 def test_the_panel_warns_of_a_returned_state_on_a_finalised_assessment(
