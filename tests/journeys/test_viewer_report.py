@@ -4,7 +4,9 @@ The chief risk officer reads the organisation-wide level on the dashboard,
 in Chinese, and asks for the report. The report page shows it queued while
 no worker runs, then a Celery worker on the real broker starts and the page
 follows the report to done by itself, without reloading. The downloaded
-PDF leads with the level and mean the dashboard showed.
+PDF leads with the level and mean the dashboard showed. Back on the
+overview, the panel says the report shows the assessment as it stands,
+and, once an answer changed, that it shows an earlier state.
 """
 
 import re
@@ -12,9 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import expect
 
-from assessments.models import AnswerStatus
+from assessments.models import Answer, AnswerStatus
 from maturity.models import Requirement
 from reports.models import Report, ReportStatus
 from tests.journeys.journey_data import ORGANISATION, TITLE, build_world
@@ -119,4 +122,18 @@ def test_a_viewer_downloads_the_report_a_worker_rendered(
         f"Organisation-wide level（自评 Self-assessed） {shown_name} "
     )
     assert headline.endswith(f"mean of the module levels {shown_mean}")
+
+    # The overview's panel asks, once shown, whether the report still shows
+    # the assessment as it stands; after a change it says it does not.
+    tab(page, "概览")
+    expect(page.get_by_text("该报告反映评估的当前状态。")).to_be_visible()
+    earlier = page.get_by_text("该报告反映的是评估的较早状态：此后答复或状态已有变化。")
+    expect(earlier).to_be_hidden()
+    Answer.objects.filter(
+        pk=Answer.objects.filter(assessment=world.assessment).first().pk
+    ).update(justification="改过的说明", version=F("version") + 1)
+    page.reload()
+    expect(earlier).to_be_visible()
+    expect(page.get_by_text("该报告反映评估的当前状态。")).to_be_hidden()
+    viewer.shot("report-earlier")
     assert viewer.script_errors == []
