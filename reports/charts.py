@@ -279,6 +279,19 @@ def _level_radar_labels(root: ElementTree.Element) -> ElementTree.Element:
     pygal turns each label along its axis, which leaves long Chinese names
     on their side and clipped at the edges.
     """
+    for guides, path, text in _radar_axes(root):
+        if not text.text:
+            continue
+        label = text.text
+        _place_radar_label(path, text, _split_label(label))
+        for title in guides:
+            if _local_name(title.tag) == "title":
+                title.text = label
+    return root
+
+
+def _radar_axes(root: ElementTree.Element):
+    """Yield each radar axis's group with the axis line and its label's text."""
     for axis in root.iter():
         classes = axis.get("class", "").split()
         if "x" not in classes or "web" not in classes:
@@ -286,14 +299,8 @@ def _level_radar_labels(root: ElementTree.Element) -> ElementTree.Element:
         for guides in axis:
             path = _first_child(guides, "path")
             text = _first_child(guides, "text")
-            if path is None or text is None or not text.text:
-                continue
-            label = text.text
-            _place_radar_label(path, text, _split_label(label))
-            for title in guides:
-                if _local_name(title.tag) == "title":
-                    title.text = label
-    return root
+            if path is not None and text is not None:
+                yield guides, path, text
 
 
 def _place_radar_label(
@@ -445,31 +452,23 @@ def _set_origin(element: ElementTree.Element, x: float, y: float) -> None:
 def _radar_labels(root: ElementTree.Element) -> list[dict]:
     """Return each axis label with its axis end, lines and anchor, in plot units."""
     labels = []
-    for axis in root.iter():
-        classes = axis.get("class", "").split()
-        if "x" not in classes or "web" not in classes:
+    for _guides, path, text in _radar_axes(root):
+        if text.get("x") is None:
             continue
-        for guides in axis:
-            path = _first_child(guides, "path")
-            text = _first_child(guides, "text")
-            if path is None or text is None or text.get("x") is None:
-                continue
-            start, end = path.get("d").removeprefix("M").split("L")
-            lines = [tspan.text or "" for tspan in text]
-            style = text.get("style", "")
-            anchor = (
-                "middle" if "middle" in style else "end" if "end" in style else "start"
-            )
-            labels.append(
-                {
-                    "text": text,
-                    "centre": tuple(float(n) for n in start.split()),
-                    "end": tuple(float(n) for n in end.split()),
-                    "at": (float(text.get("x")), float(text.get("y"))),
-                    "lines": lines,
-                    "anchor": anchor,
-                }
-            )
+        start, end = path.get("d").removeprefix("M").split("L")
+        lines = [tspan.text or "" for tspan in text]
+        style = text.get("style", "")
+        anchor = "middle" if "middle" in style else "end" if "end" in style else "start"
+        labels.append(
+            {
+                "text": text,
+                "centre": tuple(float(n) for n in start.split()),
+                "end": tuple(float(n) for n in end.split()),
+                "at": (float(text.get("x")), float(text.get("y"))),
+                "lines": lines,
+                "anchor": anchor,
+            }
+        )
     return labels
 
 

@@ -7,7 +7,6 @@ style sheets, on a desktop and a phone width.
 import re
 from pathlib import Path
 
-import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
@@ -16,16 +15,14 @@ from tests.assessments.assessment_factories import (
     EvidenceFactory,
     FindingFactory,
 )
+from tests.browser import evaluate_drawn, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 ADDRESS = (
     "https://intranet.example.com/policies/model_risk/2026/outsourced_models/"
     "appendix_b_vendor_due_diligence_checklist_version_3_final_approved.pdf"
 )
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed"
-)
+pytestmark = needs_chromium
 
 
 def with_styles(html: str) -> str:
@@ -40,23 +37,8 @@ def with_styles(html: str) -> str:
 
 
 def measure(html: str, width: int, script: str):
-    """Draw ``html`` on a page ``width`` pixels wide and evaluate ``script``."""
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.set_content(with_styles(html))
-            return page.evaluate(script)
-        finally:
-            browser.close()
+    """Draw the page ``html`` with its style sheets and evaluate ``script``."""
+    return evaluate_drawn(with_styles(html), width, script)
 
 
 TABLES_FIT = """() => [...document.querySelectorAll('.table-scroll')].map(

@@ -17,15 +17,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from tests.assessments.assessment_factories import PASSWORD
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.journeys.portal_pages import language_of, log_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 
 expect.set_options(timeout=15_000)

@@ -1,7 +1,6 @@
 """The module radar shown narrow, as on a phone: larger words that still fit."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from reports.charts import (
     Series,
     module_radar,
 )
+from tests.browser import evaluate_drawn, needs_chromium
 from tests.reports.test_charts import MODULE_SERIES, MODULES, local, parse
 
-CHROMIUM = Path("/usr/bin/chromium")
 CODES = ["STR", "ORG", "SIA", "LC", "ERS", "TEX", "ICM", "EXT", "IPP", "ESR", "MMA"]
 ENGLISH_SERIES = [
     Series("Self-assessed", MODULE_SERIES[0].values, "self_assessed"),
@@ -62,7 +61,6 @@ def browser_boxes(svg: str, width: int, shown: int) -> dict:
     The SVG is set inline, ``shown`` pixels wide on a page ``width`` pixels
     wide, so that its media query reads the page's width.
     """
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     script = """() => {
       const svg = document.querySelector('svg').getBoundingClientRect();
       const box = (e) => { const r = e.getBoundingClientRect();
@@ -75,24 +73,9 @@ def browser_boxes(svg: str, width: int, shown: int) -> dict:
         legend: [...document.querySelectorAll('.legends .legend')].map(box),
       };
     }"""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            fluid = svg.replace("<svg ", '<svg style="width:100%;height:auto" ', 1)
-            page.set_content(
-                f"<body style='margin:0'><div style='width:{shown}px'>{fluid}</div>"
-            )
-            return page.evaluate(script)
-        finally:
-            browser.close()
+    fluid = svg.replace("<svg ", '<svg style="width:100%;height:auto" ', 1)
+    html = f"<body style='margin:0'><div style='width:{shown}px'>{fluid}</div>"
+    return evaluate_drawn(html, width, script)
 
 
 def overlap(a: dict, b: dict) -> bool:
@@ -104,7 +87,7 @@ def overlap(a: dict, b: dict) -> bool:
     )
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+@needs_chromium
 @pytest.mark.parametrize(
     ("labels", "series"),
     [(MODULES, MODULE_SERIES), (CODES, ENGLISH_SERIES)],
@@ -129,7 +112,7 @@ def test_on_a_phone_the_labels_are_readable_and_fit(labels, series):
         assert item["right"] <= svg["width"]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+@needs_chromium
 def test_drawn_wide_the_radar_keeps_its_layout():
     width, _height = RADAR_SIZE
 
