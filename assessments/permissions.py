@@ -42,6 +42,7 @@ class Action(StrEnum):
     ANSWER = "answer.edit"
     MANAGE_EVIDENCE = "evidence.manage"
     SUBMIT = "assessment.submit"
+    DELETE = "assessment.delete"
     REVIEW = "assessment.review"
     MANAGE_AUDITORS = "auditors.manage"
     START_FROM = "assessment.start_from"
@@ -65,6 +66,8 @@ _MEMBER_ACTIONS = {
     Action.ANSWER: {Role.ADMIN, Role.ASSESSOR},
     Action.MANAGE_EVIDENCE: {Role.ADMIN, Role.ASSESSOR},
     Action.SUBMIT: {Role.ADMIN, Role.ASSESSOR},
+    # Only a draft that never went to the auditor; the service checks that.
+    Action.DELETE: {Role.ADMIN},
     Action.REVIEW: set(),
     Action.MANAGE_AUDITORS: {Role.ADMIN},
     Action.START_FROM: {Role.ADMIN, Role.ASSESSOR},

@@ -77,6 +77,11 @@ urlpatterns = [
         name="assessment-update",
     ),
     path(
+        "assessments/<int:pk>/delete/",
+        assessments.assessment_delete,
+        name="assessment-delete",
+    ),
+    path(
         "assessments/<int:pk>/status/<slug:name>/",
         assessments.assessment_transition,
         name="assessment-transition",

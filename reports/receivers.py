@@ -1,10 +1,10 @@
-"""What the reports app does when an assessment changes: the final report."""
+"""What the reports app does when an assessment is finalised or deleted."""
 
 from django.db import transaction
 from django.dispatch import receiver
 
-from assessments.signals import assessment_finalised
-from reports import tasks
+from assessments.signals import assessment_deleting, assessment_finalised
+from reports import services, tasks
 
 
 @receiver(assessment_finalised, dispatch_uid="reports.request_final_report")
@@ -17,3 +17,9 @@ def request_final_report(sender, *, assessment, actor, **kwargs) -> None:
         lambda: tasks.request_final_report.delay(assessment_id, actor_id),
         robust=True,
     )
+
+
+@receiver(assessment_deleting, dispatch_uid="reports.delete_reports")
+def delete_reports(sender, *, assessment, actor, **kwargs) -> None:
+    """Delete the reports of an assessment about to be deleted."""
+    services.report_delete_all(assessment=assessment, actor=actor)

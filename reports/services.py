@@ -177,6 +177,34 @@ def _enqueue(report_id: int) -> None:
     render_report.delay(report_id)
 
 
+@transaction.atomic
+def report_delete_all(*, assessment, actor) -> int:
+    """Delete every report of ``assessment`` and, after commit, their files.
+
+    Meant for the transaction that deletes the assessment, which checked
+    ``actor`` may; returns how many records went. A worker still rendering
+    one finds its record gone and removes the file it wrote.
+    """
+    reports = list(
+        Report.objects.select_for_update().filter(assessment=assessment).order_by("pk")
+    )
+    paths = [report.file_path for report in reports if report.file_path]
+    Report.objects.filter(pk__in=[report.pk for report in reports]).delete()
+
+    def remove_files():
+        for path in paths:
+            storage.remove_stored(path)
+
+    transaction.on_commit(remove_files)
+    logger.info(
+        "%s reports of assessment %s deleted by user %s",
+        len(reports),
+        assessment.pk,
+        actor.pk,
+    )
+    return len(reports)
+
+
 # ---------------------------------------------------------------- render
 
 

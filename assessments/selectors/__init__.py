@@ -10,10 +10,12 @@ from assessments.selectors.assessments import (
     AssessmentStanding,
     assessment_overview,
     assessments_of,
+    is_deletable,
     member_assessments,
     organisation_standing,
     previous_candidates,
     status_history,
+    went_to_auditor,
 )
 from assessments.selectors.dashboards import (
     SELF_ASSESSED,
@@ -128,6 +130,7 @@ __all__ = [
     "get_finding",
     "granted_assessments",
     "grants_of",
+    "is_deletable",
     "level_names",
     "level_names_of",
     "level_summary",
@@ -151,4 +154,5 @@ __all__ = [
     "targets_of",
     "verdicts_of",
     "verified_statuses",
+    "went_to_auditor",
 ]

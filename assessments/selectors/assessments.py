@@ -48,6 +48,29 @@ def status_history(assessment):
     )
 
 
+# Statuses that mean the assessment went to the auditor.
+SENT_TO_AUDITOR = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
+
+
+def went_to_auditor(assessment, history=None) -> bool:
+    """Return whether ``assessment`` was ever submitted or in review.
+
+    ``history``, its status changes when already read, saves the query.
+    """
+    if history is None:
+        return StatusChange.objects.filter(
+            assessment=assessment, to_status__in=SENT_TO_AUDITOR
+        ).exists()
+    return any(change.to_status in SENT_TO_AUDITOR for change in history)
+
+
+def is_deletable(assessment, history=None) -> bool:
+    """Return whether ``assessment`` is a draft that never went to the auditor."""
+    return assessment.status == Status.DRAFT and not went_to_auditor(
+        assessment, history
+    )
+
+
 def assessment_overview(assessment) -> dict:
     """Return the standing, review, problems and history of ``assessment``.
 
@@ -84,6 +107,7 @@ def assessment_overview(assessment) -> dict:
             else None
         ),
         "first_area": first_area_code(areas),
+        "deletable": is_deletable(assessment, history),
     }
 
 

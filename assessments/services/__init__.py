@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments.services.answers import AnswerChange, answer_change, answer_save
 from assessments.services.assessments import (
     assessment_create,
+    assessment_delete,
     assessment_start_from,
     assessment_update,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "answer_change",
     "answer_save",
     "assessment_create",
+    "assessment_delete",
     "assessment_start_from",
     "assessment_transition",
     "assessment_update",

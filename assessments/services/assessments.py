@@ -1,4 +1,4 @@
-"""Writes of assessments: creation, settings and targets, starting from another."""
+"""Writes of assessments: creation, settings, targets, starting from, deletion."""
 
 import logging
 from datetime import date
@@ -14,12 +14,24 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentTarget,
+    AuditorGrant,
+    Comment,
     Evidence,
     EvidenceLink,
+    Finding,
+    Review,
+    Status,
 )
 from assessments.permissions import Action, require
-from assessments.services.common import lock_editable, save_as
+from assessments.selectors.assessments import went_to_auditor
+from assessments.services.common import (
+    delete_as,
+    lock_assessment,
+    lock_editable,
+    save_as,
+)
 from assessments.services.limits import check_bounds
+from assessments.signals import assessment_deleting
 from maturity.models import Framework, Module, Requirement
 
 logger = logging.getLogger(__name__)
@@ -240,3 +252,68 @@ def assessment_start_from(
         "Assessment %s started from %s by user %s", assessment.pk, previous.pk, actor.pk
     )
     return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, assessment, actor) -> None:
+    """Delete a draft that never went to the auditor, with its evidence files.
+
+    The rows go one by one, children first, so that the history names the
+    actor for each of them rather than leaving it to the cascade; runs a
+    few queries per answer and evidence item. Other apps delete what they
+    keep of the assessment on ``assessment_deleting``. Files are removed
+    once the deletion commits. Assessments started from this one stay, no
+    longer saying where they started from.
+    """
+    require(actor, Action.DELETE, assessment)
+    locked = lock_assessment(assessment)
+    if locked.status != Status.DRAFT:
+        raise ValidationError(
+            _(
+                "The assessment is %(status)s: only a draft that never went to "
+                "the auditor can be deleted."
+            )
+            % {"status": Status(locked.status).label},
+            code="not_deletable",
+        )
+    if went_to_auditor(locked):
+        raise ValidationError(
+            _(
+                "The assessment went to the auditor before, so it is kept with "
+                "its history and cannot be deleted."
+            ),
+            code="not_deletable",
+        )
+
+    assessment_deleting.send(sender=Assessment, assessment=locked, actor=actor)
+    children = [
+        EvidenceLink.objects.filter(answer__assessment=locked),
+        Comment.objects.filter(assessment=locked),
+        Review.objects.filter(answer__assessment=locked),
+        Finding.objects.filter(assessment=locked),
+        Evidence.objects.filter(assessment=locked),
+        Answer.objects.filter(assessment=locked),
+        AssessmentTarget.objects.filter(assessment=locked),
+        AuditorGrant.objects.filter(assessment=locked),
+    ]
+    assessment_id, organisation_id = locked.pk, locked.organisation_id
+    paths = []
+    for rows in children:
+        for row in rows.order_by("pk"):
+            if isinstance(row, Evidence) and row.file_path:
+                paths.append(row.file_path)
+            delete_as(row, actor)
+    delete_as(locked, actor)
+
+    def remove_files():
+        for path in paths:
+            uploads.remove_stored(path)
+
+    transaction.on_commit(remove_files)
+    logger.info(
+        "Assessment %s of organisation %s deleted by user %s with %s evidence files",
+        assessment_id,
+        organisation_id,
+        actor.pk,
+        len(paths),
+    )

@@ -1,4 +1,4 @@
-"""Assessment pages: creation, overview, settings, status changes, auditors."""
+"""Assessment pages: create, overview, settings, status changes, delete, auditors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -85,6 +85,8 @@ def assessment_detail(request, pk):
         return_form=ReturnForm(),
         can_edit=assessment.is_editable and can(request.user, Action.EDIT, assessment),
         can_start_from=can(request.user, Action.START_FROM, assessment),
+        can_delete=overview["deletable"]
+        and can(request.user, Action.DELETE, assessment),
         **overview,
     )
     return render(request, "assessments/assessment_detail.html", context)
@@ -168,6 +170,22 @@ def assessment_transition(request, pk, name):
         _("Done: %(transition)s.") % {"transition": services.TRANSITIONS[name].label},
     )
     return redirect(assessment)
+
+
+@login_required
+@require_POST
+def assessment_delete(request, pk):
+    assessment = get_assessment(request.user, pk, Action.DELETE)
+
+    try:
+        services.assessment_delete(assessment=assessment, actor=request.user)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, assessment.get_absolute_url())
+    messages.success(
+        request,
+        _("The draft “%(title)s” was deleted.") % {"title": assessment.title},
+    )
+    return redirect(assessment.organisation)
 
 
 def _auditors_page(request, assessment, form=None, status=200):

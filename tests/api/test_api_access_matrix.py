@@ -152,6 +152,7 @@ CASES = [
     Case(
         "delete evidence", "delete", on(lambda o: f"evidence/{o['spare'].pk}/"), DELETE
     ),
+    Case("delete draft", "delete", on(""), _expect(204, 403, 403, 403)),
     Case(
         "start from",
         "post",

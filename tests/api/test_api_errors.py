@@ -77,8 +77,8 @@ def test_an_unknown_address_is_a_json_404(people, api, address):
 
 
 def test_a_wrong_method_is_405(people, api):
-    response = api(people.assessor).delete(
-        f"/api/v1/assessments/{people.assessment.pk}/"
+    response = api(people.assessor).put(
+        f"/api/v1/assessments/{people.assessment.pk}/", {}
     )
 
     assert response.status_code == 405

@@ -30,7 +30,11 @@ from schemathesis.specs.openapi.checks import (
 
 from assessments.api import services as api_services
 from portal.wsgi import application
-from tests.assessments.assessment_factories import EvidenceFactory, answer
+from tests.assessments.assessment_factories import (
+    AssessmentFactory,
+    EvidenceFactory,
+    answer,
+)
 
 CHECKS = [
     not_a_server_error,
@@ -46,6 +50,9 @@ TOKEN_REVOCATIONS = {
     "DELETE /api/v1/tokens/{id}/",
     "DELETE /api/v1/organisations/{organisation_slug}/tokens/{id}/",
 }
+# Deleting the run's draft would leave every later operation a 404; it
+# deletes drafts of its own.
+ASSESSMENT_DELETION = "DELETE /api/v1/assessments/{id}/"
 
 
 @pytest.fixture
@@ -83,6 +90,7 @@ def run(people, _kept_connection):
             "/api/v1/frameworks/{id}/": people.assessment.framework_id,
         },
         "decoy": decoy.pk,
+        "organisation": people.org_a,
         "succeeded": set(),
     }
 
@@ -95,6 +103,11 @@ def _path_parameters(operation, run) -> dict | None:
             fixed["id"] = pk
     if operation.label in TOKEN_REVOCATIONS:
         fixed["id"] = run["decoy"]
+    if operation.label == ASSESSMENT_DELETION:
+        fixed["id"] = AssessmentFactory(
+            organisation=run["organisation"],
+            framework_id=run["ids"]["/api/v1/frameworks/{id}/"],
+        ).pk
     return fixed or None
 
 

@@ -297,6 +297,13 @@ CASES = [
         changes=True,
     ),
     Case(
+        "delete draft",
+        "post",
+        url("assessment-delete", pk),
+        {**WRITE, "assessor": 403},
+        changes=True,
+    ),
+    Case(
         "grant auditor",
         "post",
         url("auditor-list", pk),

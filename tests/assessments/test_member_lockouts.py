@@ -31,7 +31,9 @@ def _log_in(user):
 
 
 def _unlock_url(membership):
-    return reverse("assessments:member-unlock", args=[membership.organisation.slug, membership.pk])
+    return reverse(
+        "assessments:member-unlock", args=[membership.organisation.slug, membership.pk]
+    )
 
 
 def test_the_members_page_shows_who_is_locked_out(people, login, settings):
@@ -118,7 +120,9 @@ def test_an_admin_cannot_unlock_outside_their_organisation(people, login, settin
     foreign = people.outsider.memberships.get()
     client = login(people.admin)
 
-    through_own = client.post(reverse("assessments:member-unlock", args=["org-a", foreign.pk]))
+    through_own = client.post(
+        reverse("assessments:member-unlock", args=["org-a", foreign.pk])
+    )
     through_foreign = client.post(_unlock_url(foreign))
 
     assert (through_own.status_code, through_foreign.status_code) == (404, 404)

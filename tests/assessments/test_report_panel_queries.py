@@ -9,6 +9,7 @@ from reports.models import Report, ReportStatus
 from tests.assessments.assessment_factories import set_status
 from tests.assessments.test_query_counts import MAX_QUERIES, _fill, _url
 
+
 def overview_queries(client, people) -> tuple[int, str]:
     url = _url("overview", people)
     client.get(url)  # fills the catalogue cache, as any earlier page would

@@ -57,6 +57,13 @@ def _with_targets(queryset):
         request=AssessmentUpdateSerializer,
         responses={200: AssessmentSerializer},
     ),
+    destroy=extend_schema(
+        summary=_("Delete a draft that never went to the auditor"),
+        description=_(
+            "Its answers, evidence and files and its reports go with it; "
+            "assessments started from it stay."
+        ),
+    ),
 )
 class AssessmentViewSet(
     AssessmentViewMixin,
@@ -68,9 +75,10 @@ class AssessmentViewSet(
     permission_classes = [IsAuthenticated, AssessmentAccess, CreateAssessmentAccess]
     assessment_url_kwarg = "pk"
     lookup_value_converter = "int"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_actions = {
         "partial_update": Action.EDIT,
+        "destroy": Action.DELETE,
         "start_from": Action.START_FROM,
         "history": Action.VIEW_HISTORY,
     }
@@ -125,6 +133,10 @@ class AssessmentViewSet(
             assessment=assessment, actor=request.user, **{**current, **changes}
         )
         return self._respond(assessment)
+
+    def destroy(self, request, *args, **kwargs):
+        services.assessment_delete(assessment=self.assessment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary=_("Start a new draft from this assessment"),
