@@ -37,6 +37,13 @@ class ReportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to fetch the PDF once it is done; null before.")
     )
+    earlier_state = serializers.SerializerMethodField(
+        help_text=_(
+            "True when the report shows the assessment as it stood before a "
+            "change, false when it shows it as it stands; null while queued "
+            "or after a failure."
+        )
+    )
 
     class Meta:
         model = Report
@@ -54,8 +61,15 @@ class ReportSerializer(serializers.ModelSerializer):
             "requested_at",
             "finished_at",
             "download_url",
+            "earlier_state",
         ]
         read_only_fields = fields
+
+    def get_earlier_state(self, report) -> bool | None:
+        comparison = self.context.get("comparison")
+        if comparison is None:
+            return None
+        return comparison.shows_earlier_state(report)
 
     def get_download_url(self, report) -> str | None:
         if not report.is_done:
@@ -91,9 +105,18 @@ class ReportViewSet(
             "requested_by"
         )
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "assessment" in context:
+            context["comparison"] = selectors.StateComparison(context["assessment"])
+        return context
+
     def create(self, request, *args, **kwargs):
         report = services.report_request(assessment=self.assessment, actor=request.user)
-        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ReportSerializer(report, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(
         summary=_("Ask again after a failed rendering"),

@@ -165,6 +165,25 @@ def shows_earlier_state(report: Report, assessment) -> bool:
     return _shows_earlier_state(report, assessment, revision)
 
 
+class StateComparison:
+    """Tell the reports of one assessment by the state they show.
+
+    The current revision is read once, when a report first needs it.
+    """
+
+    def __init__(self, assessment):
+        self.assessment = assessment
+        self._revision = None
+
+    def shows_earlier_state(self, report: Report) -> bool | None:
+        """Return whether ``report`` shows an earlier state; None unless drawn."""
+        if report.status not in DRAWN_STATUSES:
+            return None
+        if not self.assessment.is_finalised and self._revision is None:
+            self._revision = current_revision(self.assessment)
+        return _shows_earlier_state(report, self.assessment, self._revision)
+
+
 @dataclass(frozen=True)
 class ReportPanel:
     """What the assessment pages show about reports: the latest, the kept one."""

@@ -1,8 +1,8 @@
 """PDF reports through the API: asking, following, downloading."""
 
-from reports import storage
+from reports import selectors, storage
 from reports.models import Report, ReportStatus
-from tests.assessments.assessment_factories import PDF_BYTES
+from tests.assessments.assessment_factories import PDF_BYTES, answer
 
 
 def _url(people, path=""):
@@ -69,3 +69,25 @@ def test_reports_of_hidden_assessments_are_not_found(people, api):
 
     assert [response.status_code for response in responses] == [404, 404]
     assert Report.objects.count() == 1
+
+
+def test_a_report_says_whether_it_shows_the_assessment_as_it_stands(people, api):
+    answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    done = Report.objects.create(
+        assessment=people.assessment,
+        revision=selectors.current_revision(people.assessment),
+        status=ReportStatus.DONE,
+        requested_by=people.admin,
+    )
+    queued = Report.objects.create(
+        assessment=people.assessment, revision="r2", requested_by=people.admin
+    )
+    client = api(people.viewer)
+
+    before = client.get(_url(people, f"{done.pk}/")).json()
+    answer(people.assessment, "STR-1.2", "satisfied", evidence=False)
+    listed = {row["id"]: row for row in client.get(_url(people)).json()["results"]}
+
+    assert before["earlier_state"] is False
+    assert listed[done.pk]["earlier_state"] is True
+    assert listed[queued.pk]["earlier_state"] is None
