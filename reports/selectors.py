@@ -129,28 +129,36 @@ def current_revision(assessment) -> str:
     return _fingerprint(_snapshot(assessment, reread=False))
 
 
-def _needs_revision(assessment, reports) -> bool:
-    """Return whether telling the state ``reports`` show needs the revision.
+class StateComparison:
+    """Tell the reports of one assessment by the state they show.
 
-    Not for a finalised assessment: its final report shows the state it
-    keeps, and every other report an earlier one.
+    A finalised assessment's final report shows the state it keeps, and
+    every other report an earlier one. Otherwise a report shows an earlier
+    state when its revision is not the current one, read once, when a
+    report first needs it: five queries.
     """
-    return not assessment.is_finalised and any(
-        report.status in DRAWN_STATUSES for report in reports
-    )
 
+    def __init__(self, assessment):
+        self.assessment = assessment
+        self._revision = None
 
-def _shows_earlier_state(report: Report, assessment, revision: str | None) -> bool:
-    """Return whether ``report`` shows its assessment as it stood before a change.
+    def needs_revision(self, report: Report) -> bool:
+        """Say whether telling the state ``report`` shows would read the revision."""
+        return (
+            report.status in DRAWN_STATUSES
+            and not self.assessment.is_finalised
+            and self._revision is None
+        )
 
-    ``revision`` is the current one, needed unless the assessment is
-    finalised.
-    """
-    if report.status not in DRAWN_STATUSES:
-        return False
-    if assessment.is_finalised:
-        return not report.final
-    return report.revision != revision
+    def shows_earlier_state(self, report: Report) -> bool | None:
+        """Return whether ``report`` shows an earlier state; None unless drawn."""
+        if report.status not in DRAWN_STATUSES:
+            return None
+        if self.assessment.is_finalised:
+            return not report.final
+        if self._revision is None:
+            self._revision = current_revision(self.assessment)
+        return report.revision != self._revision
 
 
 def shows_earlier_state(report: Report, assessment) -> bool:
@@ -159,29 +167,7 @@ def shows_earlier_state(report: Report, assessment) -> bool:
     Five queries for a report rendering or done of an assessment not
     finalised, none otherwise.
     """
-    revision = (
-        current_revision(assessment) if _needs_revision(assessment, [report]) else None
-    )
-    return _shows_earlier_state(report, assessment, revision)
-
-
-class StateComparison:
-    """Tell the reports of one assessment by the state they show.
-
-    The current revision is read once, when a report first needs it.
-    """
-
-    def __init__(self, assessment):
-        self.assessment = assessment
-        self._revision = None
-
-    def shows_earlier_state(self, report: Report) -> bool | None:
-        """Return whether ``report`` shows an earlier state; None unless drawn."""
-        if report.status not in DRAWN_STATUSES:
-            return None
-        if not self.assessment.is_finalised and self._revision is None:
-            self._revision = current_revision(self.assessment)
-        return _shows_earlier_state(report, self.assessment, self._revision)
+    return StateComparison(assessment).shows_earlier_state(report) is True
 
 
 @dataclass(frozen=True)
@@ -228,29 +214,24 @@ def report_panel(assessment, *, compare: bool = True) -> ReportPanel:
     the status endpoint, which the page's script asks once it is shown.
     """
     latest = Report.objects.filter(assessment=assessment).first()
-    reports = [latest] if latest else []
-    if not _needs_revision(assessment, reports):
-        return _panel(assessment, latest, None)
-    if not compare:
-        return _panel(assessment, latest, None, told=False)
-    return _panel(assessment, latest, current_revision(assessment))
+    return _panel(assessment, latest, StateComparison(assessment), compare=compare)
 
 
 def _panel(
-    assessment, latest: Report | None, revision: str | None, *, told: bool = True
+    assessment, latest: Report | None, comparison, *, compare: bool = True
 ) -> ReportPanel:
-    """Return the panel; unless ``told``, leave the state the report shows open."""
+    """Return the panel; unless ``compare``, leave open a state costly to tell."""
     if latest is None:
         return ReportPanel(latest=None, kept=None)
     if latest.final and not latest.is_failed:
         return ReportPanel(latest=latest, kept=latest)
     # Only a finalised assessment has a report kept for good.
     kept = kept_report(assessment) if assessment.is_finalised else None
-    return ReportPanel(
-        latest=latest,
-        kept=kept,
-        outdated=(_shows_earlier_state(latest, assessment, revision) if told else None),
-    )
+    if not compare and comparison.needs_revision(latest):
+        outdated = None
+    else:
+        outdated = comparison.shows_earlier_state(latest) is True
+    return ReportPanel(latest=latest, kept=kept, outdated=outdated)
 
 
 @dataclass(frozen=True)
@@ -279,18 +260,15 @@ def report_listing(assessment) -> ReportListing:
     assessment not finalised with a report rendering or done.
     """
     reports = reports_of(assessment)
-    revision = (
-        current_revision(assessment) if _needs_revision(assessment, reports) else None
-    )
+    comparison = StateComparison(assessment)
     listed = []
     for report in reports:
-        earlier = _shows_earlier_state(report, assessment, revision)
-        drawn = report.status in DRAWN_STATUSES
+        earlier = comparison.shows_earlier_state(report)
         listed.append(
-            ListedReport(report, earlier=earlier, current=drawn and not earlier)
+            ListedReport(report, earlier=earlier is True, current=earlier is False)
         )
     return ReportListing(
-        panel=_panel(assessment, reports[0] if reports else None, revision),
+        panel=_panel(assessment, reports[0] if reports else None, comparison),
         reports=listed,
     )
 
