@@ -16,6 +16,7 @@ while the values put into it are escaped.
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.template import defaultfilters
@@ -25,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
-from jinja2 import Environment, Undefined
+from jinja2 import Environment, Undefined, pass_environment
 from jinja2.ext import babel_extract
+from markupsafe import Markup
 
 from assessments.templatetags.assessment_tags import (
     grouped_parts,
@@ -56,6 +58,7 @@ def environment(**options) -> Environment:
         ordinal=ordinal,
         percent=percent,
         person=person,
+        requirement_body=requirement_body,
         truncatechars=defaultfilters.truncatechars,
     )
     return env
@@ -91,6 +94,30 @@ def date(value, format_string: str) -> str:
     if format_string in STRFTIME:
         return value.strftime(STRFTIME[format_string])
     return defaultfilters.date(value, format_string)
+
+
+# The template of a requirement's text as the standard writes it.
+REQUIREMENT_BODY = "assessments/_requirement_text.jinja"
+
+
+@pass_environment
+def requirement_body(env: Environment, requirement) -> str:
+    """Return the text, items and notes of ``requirement`` as HTML.
+
+    The standard's text never changes and every questionnaire page shows
+    it, so each text is rendered once per process, kept by what it says.
+    """
+    parts = tuple(
+        (part.get("kind"), part.get("text", "")) for part in requirement.parts
+    )
+    return _requirement_body(env, requirement.text, parts)
+
+
+@lru_cache(maxsize=2048)
+def _requirement_body(env: Environment, text: str, parts: tuple) -> str:
+    template = env.get_template(REQUIREMENT_BODY)
+    parts = [{"kind": kind, "text": part_text} for kind, part_text in parts]
+    return Markup(template.render(text=text, parts=parts))  # noqa: S704
 
 
 def linebreaksbr(value) -> str:

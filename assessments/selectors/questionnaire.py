@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from assessments.models import (
     Severity,
     Verdict,
 )
+from assessments.selectors.people import person_name
 from maturity.catalogues import get_catalogue, get_requirement, get_structure
 from maturity.models import Requirement
 
@@ -132,6 +135,8 @@ class PageReview:
     answer_version: int
     reviewer: Person | None
     updated_at: datetime
+    # Who gave it, when, and on which version of the answer.
+    byline: str = ""
 
 
 @dataclass(slots=True)
@@ -148,7 +153,10 @@ class PageAnswer:
 
 @dataclass(slots=True)
 class PageEvidence:
-    """The columns of an evidence item the page shows."""
+    """The columns of an evidence item the page shows, and its labels.
+
+    One instance serves every link to the item on the page.
+    """
 
     kind: str
     title: str
@@ -159,6 +167,8 @@ class PageEvidence:
     original_name: str
     size: int | None
     sha256: str
+    size_label: str = ""
+    effective_label: str = ""
 
 
 @dataclass(slots=True)
@@ -375,28 +385,43 @@ ANSWER_COLUMNS = (
 
 def _answers_of(assessment, requirement_ids) -> dict[int, PageAnswer]:
     """Return requirement id -> its answer with its verdict; one query."""
+    byline = gettext("by %(user)s, %(when)s, on version %(version)s of the answer")
     answers = {}
     for row in Answer.objects.filter(
         assessment=assessment, requirement__in=requirement_ids
     ).values_list(*ANSWER_COLUMNS):
         pk, requirement_id, status, justification, version, verdict, *review = row
+        review = None if verdict is None else _review(verdict, *review)
+        if review is not None:
+            review.byline = byline % {
+                "user": person_name(review.reviewer),
+                "when": _local_minute(review.updated_at),
+                "version": review.answer_version,
+            }
         answers[requirement_id] = PageAnswer(
             pk=pk,
             requirement_id=requirement_id,
             status=status,
             justification=justification,
             version=version,
-            review=None
-            if verdict is None
-            else PageReview(
-                verdict=verdict,
-                comment=review[0],
-                answer_version=review[1],
-                updated_at=review[2],
-                reviewer=_person(*review[3:]),
-            ),
+            review=review,
         )
     return answers
+
+
+def _review(verdict, comment, answer_version, updated_at, *reviewer) -> PageReview:
+    return PageReview(
+        verdict=verdict,
+        comment=comment,
+        answer_version=answer_version,
+        updated_at=updated_at,
+        reviewer=_person(*reviewer),
+    )
+
+
+def _local_minute(moment: datetime) -> str:
+    """Return ``moment`` in the current time zone, to the minute, as pages show it."""
+    return timezone.template_localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 LINK_COLUMNS = (
@@ -423,13 +448,22 @@ def _links_of(assessment, answer_ids) -> defaultdict[int, list[PageLink]]:
     reconfirm = Address("assessments:evidence-reconfirm", "link", pk=assessment.pk)
     kinds = {value: str(label) for value, label in EvidenceKind.choices}
     subject = gettext("evidence “%(title)s”")
+    effective = gettext("effective from %(day)s")
+    shared = {}
     by_answer = defaultdict(list)
     for pk, answer_id, evidence_id, unconfirmed, *columns in (
         EvidenceLink.objects.filter(answer_id__in=answer_ids)
         .order_by("evidence__title", "pk")
         .values_list(*LINK_COLUMNS)
     ):
-        evidence = PageEvidence(*columns)
+        evidence = shared.get(evidence_id)
+        if evidence is None:
+            evidence = shared[evidence_id] = PageEvidence(*columns)
+            if evidence.size is not None:
+                evidence.size_label = filesizeformat(evidence.size)
+            if evidence.effective_from:
+                day = evidence.effective_from.isoformat()
+                evidence.effective_label = effective % {"day": day}
         by_answer[answer_id].append(
             PageLink(
                 pk=pk,

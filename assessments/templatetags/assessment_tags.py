@@ -1,6 +1,7 @@
 """Template helpers of the portal's pages: switcher, people, figures, levels."""
 
 from django import template
+from django.template import engines
 
 from assessments.selectors import memberships_of, person_name
 
@@ -18,11 +19,9 @@ def organisation_switcher(context, current=None):
 @register.simple_tag
 def requirement_text(requirement):
     """Render the text of a requirement as the questionnaire shows it."""
-    from portal.jinja2 import render_part
+    from portal.jinja2 import requirement_body
 
-    return render_part(
-        "assessments/_requirement_text.jinja", {"requirement": requirement}
-    )
+    return requirement_body(engines["jinja2"].env, requirement)
 
 
 @register.filter
