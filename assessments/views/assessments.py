@@ -27,6 +27,7 @@ from assessments.permissions import (
 from assessments.services.common import locked_error
 from assessments.views.common import assessment_context, redirect_with_errors
 from maturity.models import Module
+from portal.jinja2 import render_part
 
 
 @login_required
@@ -88,6 +89,14 @@ def assessment_detail(request, pk):
         can_delete=overview["deletable"]
         and can(request.user, Action.DELETE, assessment),
         **overview,
+    )
+    # The parts that repeat a row per module, stage or problem, in Jinja2.
+    if assessment.is_editable:
+        context["missing_list"] = render_part(
+            "assessments/_overview_missing.jinja", context
+        )
+    context["modules_table"] = render_part(
+        "assessments/_overview_modules.jinja", context
     )
     return render(request, "assessments/assessment_detail.html", context)
 
