@@ -7,12 +7,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORTAL_DATA_DIR=/var/lib/portal \
     STATIC_ROOT=/app/staticfiles
 
-# WeasyPrint needs Pango; HarfBuzz's subsetter keeps font embedding fast, and
-# a CJK font renders the standard's Chinese text in the PDF reports.
+# WeasyPrint needs Pango; HarfBuzz's subsetter keeps font embedding fast, a
+# CJK font renders the standard's Chinese text in the PDF reports and an
+# emoji font the emoji people type into their answers.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-        libmagic1 fonts-noto-cjk curl \
+        libmagic1 fonts-noto-cjk fonts-noto-color-emoji curl \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system portal && useradd --system --gid portal --home /app portal

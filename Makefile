@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# WeasyPrint needs Pango and HarfBuzz's subsetter, the PDF reports a CJK font,
-# evidence checks libmagic. The tests also drive Chromium, read PDFs with
+# WeasyPrint needs Pango and HarfBuzz's subsetter, the PDF reports a CJK font
+# and, for emoji typed into answers, a colour emoji font; evidence checks
+# libmagic. The tests also drive Chromium, read PDFs with
 # poppler, check the compose file with docker-compose and the translation
 # catalogue with gettext.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	libmagic1 fonts-noto-cjk
+	libmagic1 fonts-noto-cjk fonts-noto-color-emoji
 TEST_PACKAGES := poppler-utils chromium docker-compose gettext
 
 .PHONY: run test benchmark install system-packages lint format messages

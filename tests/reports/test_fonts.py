@@ -110,3 +110,16 @@ def test_reports_embed_noto_sans_cjk_sc_for_chinese_text():
     }
     assert font_names
     assert all("Noto-Sans-CJK-SC" in name for name in font_names)
+
+
+def test_reports_draw_emoji_typed_into_answers_from_an_emoji_font():
+    pdf = render_pdf("<p>已整改 ✅ 上线 🚀</p>", title="报告")
+
+    reader = PdfReader(io.BytesIO(pdf))
+    font_names = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Noto-Sans-CJK-SC" in name for name in font_names)
+    assert any("Emoji" in name for name in font_names), font_names
