@@ -1,7 +1,8 @@
 """Draw the maturity charts as SVG, for web pages and PDF reports alike.
 
-The charts are plain data in, SVG markup out: a radar of the module levels
-and bars of the lifecycle stage levels. The SVG holds no script and no link
+The charts are plain data in, SVG markup out: a radar of the module levels,
+and bars of the lifecycle stage levels, side by side or, for a phone, as
+rows. The SVG holds no script and no link
 to anything outside it, and carries its styles in an internal ``<style>``,
 where a media query lays the radar out anew when it is shown narrow, as on
 a phone. Pages whose Content-Security-Policy forbids inline styles should
@@ -59,6 +60,12 @@ NARROW_LEGEND_SIZE = 30
 # Room kept clear at the edges of the narrow radar.
 NARROW_PADDING = 8
 BARS_SIZE = (860, 460)
+# The stages as rows, for a phone: as wide as a phone shows it, so that
+# its words keep their size, and as tall as its rows need.
+ROWS_WIDTH = 400
+ROWS_ROW_HEIGHT = 44
+ROWS_FRAME_HEIGHT = 110
+ROWS_VALUE_FONT_SIZE = 14
 SOLID_LEGEND_CSS = ".legends .legend rect.reactive { fill-opacity: 0.85 !important; }"
 
 
@@ -145,6 +152,44 @@ def stage_bars(
     )
     for reading in series:
         chart.add(reading.label, list(reading.values))
+    return _render(chart)
+
+
+def stage_rows(stages: Sequence[str], series: Sequence[Series]) -> str:
+    """Return SVG markup of the stage levels as horizontal bars, one row per stage.
+
+    :func:`stage_bars` for a phone: its labels would shrink with the chart
+    to a few pixels, where these rows keep them about the size of the text.
+    """
+    _check(stages, series, minimum_axes=1)
+
+    height = ROWS_FRAME_HEIGHT + ROWS_ROW_HEIGHT * len(stages)
+    # pygal makes room for the labels as if every character were Latin;
+    # Chinese ones are wider.
+    pygal_room = max(len(stage) for stage in stages) * 0.6 * LABEL_FONT_SIZE
+    room = max(_text_width(stage, LABEL_FONT_SIZE) for stage in stages)
+    config = _config(series, (ROWS_WIDTH, height), opacity=0.9)
+    config.style.value_font_size = ROWS_VALUE_FONT_SIZE
+    chart = pygal.HorizontalBar(
+        config,
+        margin_left=10 + max(room - pygal_room, 0),
+        # pygal draws the first label at the bottom: reversed, the stages
+        # read from the top in the standard's order.
+        x_labels=list(reversed(stages)),
+        range=(MIN_LEVEL, MAX_LEVEL),
+        y_labels=list(LEVELS),
+        show_y_guides=False,
+        print_values=True,
+        print_zeroes=True,
+        print_values_position="top",
+        value_formatter=_format_level,
+        margin_top=10,
+        margin_right=10,
+        margin_bottom=10,
+        spacing=6,
+    )
+    for reading in series:
+        chart.add(reading.label, list(reversed(reading.values)))
     return _render(chart)
 
 

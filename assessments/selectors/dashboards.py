@@ -26,7 +26,13 @@ from assessments.selectors.structure import module_rows
 from maturity.catalogues import get_catalogue, get_requirement
 from maturity.scoring import Score
 from reports import charts
-from reports.charts import Series, module_radar, stage_bars, svg_data_uri
+from reports.charts import (
+    Series,
+    module_radar,
+    stage_bars,
+    stage_rows,
+    svg_data_uri,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +286,11 @@ def _series(areas: list[Standing], with_verified: bool) -> tuple[Series, ...]:
 
 
 def _charts(standings: list[Standing], with_verified: bool):
-    """Return the radar of the modules, or None, and the bars of each stage."""
+    """Return the radar of the modules, or None, and the bars of each stage.
+
+    The stages of a module come as a pair of charts: bars side by side, and
+    rows for a phone.
+    """
     radar = None
     if len(standings) >= RADAR_MIN_MODULES:
         radar = Chart(
@@ -291,12 +301,17 @@ def _charts(standings: list[Standing], with_verified: bool):
     staged = [standing for standing in standings if standing.stages]
     bars = [
         Chart(
-            stage_bars,
+            draw,
             tuple(stage.chart_label() for stage in standing.stages),
             _series(standing.stages, with_verified),
         )
         for standing in staged
+        for draw in (stage_bars, stage_rows)
     ]
     images = chart_images([chart for chart in [radar, *bars] if chart])
     radar_image = images.pop(0) if radar else None
-    return radar_image, list(zip(staged, images, strict=True))
+    pairs = zip(images[::2], images[1::2], strict=True)
+    return radar_image, [
+        (standing, wide, narrow)
+        for standing, (wide, narrow) in zip(staged, pairs, strict=True)
+    ]

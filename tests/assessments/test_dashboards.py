@@ -22,7 +22,8 @@ from tests.assessments.assessment_factories import (
 )
 
 CHART = re.compile(
-    r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="[^"]+">'
+    r'<img class="chart(?: chart--wide| chart--narrow)?" '
+    r'src="data:image/svg\+xml;base64,([^"]+)" alt="[^"]+">'
 )
 CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f-]{27}")
 LEVEL_ROW = re.compile(
@@ -47,7 +48,7 @@ def _dashboard(client, assessment, language="zh-hans", **params):
 
 
 def _charts(body):
-    """Return the SVG of every chart on the page: the radar, then the bars.
+    """Return the SVG of every chart on the page: the radar, the bars, the rows.
 
     pygal gives every drawing a random id; it is left out, so that two
     drawings of the same figures compare equal.
@@ -193,14 +194,15 @@ def test_it_draws_the_radar_and_the_stage_bars(
     body = _dashboard(login(people.viewer), assessment, language=language)
 
     charts = _charts(body)
-    assert len(charts) == 2
-    radar, bars = charts
+    assert len(charts) == 3
+    radar, bars, rows = charts
     assert module in radar
     assert stage in bars
+    assert stage in rows
     legend = ["Self-assessed", "Verified", "Target"]
     if language != "en":
         legend = ["自评", "核验", "目标"]
-    for svg in (radar, bars):
+    for svg in (radar, bars, rows):
         assert all(label in svg for label in legend)
         assert "<script" not in svg
 
@@ -208,7 +210,7 @@ def test_it_draws_the_radar_and_the_stage_bars(
 def test_the_radar_lays_itself_out_anew_on_a_phone(people, login, reviewed):
     assessment, _statuses, _verified = reviewed
 
-    radar, _bars = _charts(_dashboard(login(people.viewer), assessment))
+    radar, *_stages = _charts(_dashboard(login(people.viewer), assessment))
 
     narrow = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\}\s*</style>", radar)
     assert narrow
@@ -229,7 +231,7 @@ def drawings(monkeypatch):
         chart.__name__ = draw.__name__
         return chart
 
-    for name in ["module_radar", "stage_bars"]:
+    for name in ["module_radar", "stage_bars", "stage_rows"]:
         monkeypatch.setattr(dashboards, name, counted(getattr(dashboards, name)))
     return drawn
 
@@ -244,7 +246,7 @@ def test_it_draws_each_chart_once_for_the_same_figures(
     first = _charts(_dashboard(client, assessment))
     second = _charts(_dashboard(client, assessment))
 
-    assert sorted(drawings) == ["module_radar", "stage_bars"]
+    assert sorted(drawings) == ["module_radar", "stage_bars", "stage_rows"]
     assert second == first
 
 
@@ -255,21 +257,21 @@ def test_it_draws_the_charts_again_when_a_level_changes(
     client = login(people.viewer)
     cache.clear()
     before = _dashboard(client, assessment)
-    radar, bars = _charts(before)
+    radar, *stages = _charts(before)
     assert _module_cells(before)["STR"][0] != "0"
 
     assessment.answers.filter(requirement__code="STR-1.1").update(
         status=AnswerStatus.NOT_SATISFIED
     )
     body = _dashboard(client, assessment)
-    changed_radar, same_bars = _charts(body)
+    changed_radar, *same_stages = _charts(body)
     cache.clear()
-    fresh_radar, fresh_bars = _charts(_dashboard(client, assessment))
+    fresh_radar, *fresh_stages = _charts(_dashboard(client, assessment))
 
     assert _module_cells(body)["STR"][0] == "0"
     assert changed_radar != radar
     assert changed_radar == fresh_radar
-    assert same_bars == bars == fresh_bars
+    assert same_stages == stages == fresh_stages
     assert drawings.count("module_radar") == 3
 
 
@@ -294,8 +296,8 @@ def test_it_keeps_the_charts_of_each_language_apart(people, login, reviewed):
     assessment, _statuses, _verified = reviewed
     client = login(people.viewer)
 
-    chinese, _bars = _charts(_dashboard(client, assessment, language="zh-hans"))
-    english, _bars = _charts(_dashboard(client, assessment, language="en"))
+    chinese, *_stages = _charts(_dashboard(client, assessment, language="zh-hans"))
+    english, *_stages = _charts(_dashboard(client, assessment, language="en"))
 
     assert "模型安全" in chinese
     assert ">SIA<" in english

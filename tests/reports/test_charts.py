@@ -8,10 +8,12 @@ import pytest
 from reports.charts import (
     ACCENT_AMBER,
     BRAND_BLUE,
+    LABEL_FONT_SIZE,
     VERIFIED_GREEN,
     Series,
     module_radar,
     stage_bars,
+    stage_rows,
     svg_data_uri,
 )
 from reports.pdf import render_pdf
@@ -70,10 +72,12 @@ def texts(svg: str) -> list[str]:
     ]
 
 
-@pytest.fixture(params=["radar", "bars"])
+@pytest.fixture(params=["radar", "bars", "rows"])
 def chart(request) -> str:
     if request.param == "radar":
         return module_radar(MODULES, MODULE_SERIES)
+    if request.param == "rows":
+        return stage_rows(STAGES, STAGE_SERIES)
     return stage_bars(STAGES, STAGE_SERIES)
 
 
@@ -135,6 +139,41 @@ def test_the_bars_label_every_stage_and_the_legend_names_every_series():
 
     assert [t for t in found if t in STAGES] == STAGES
     assert {"自评", "核验", "目标"} <= set(found)
+
+
+def test_the_rows_list_the_stages_from_the_top_in_the_standards_order():
+    root = parse(stage_rows(STAGES, STAGE_SERIES))
+
+    # Drawn across, the stages are along pygal's y axis.
+    stage_axis = next(
+        e for e in root.iter() if {"axis", "y"} <= set(e.get("class", "").split())
+    )
+    labels = [
+        (float(e.get("y")), "".join(e.itertext()))
+        for e in stage_axis.iter()
+        if local(e.tag) == "text"
+    ]
+    assert [text for _y, text in sorted(labels)] == STAGES
+
+
+def test_the_rows_leave_room_for_the_longest_chinese_stage_name():
+    root = parse(stage_rows(STAGES, STAGE_SERIES))
+
+    # Drawn across, the stages are along pygal's y axis.
+    stage_axis = next(
+        e for e in root.iter() if {"axis", "y"} <= set(e.get("class", "").split())
+    )
+    plot_left = float(
+        next(e for e in root.iter() if "plot" in e.get("class", "").split())
+        .get("transform")
+        .split("(")[1]
+        .split(",")[0]
+    )
+    longest = max(len(stage) for stage in STAGES)
+    for label in (e for e in stage_axis.iter() if local(e.tag) == "text"):
+        # Labels end at the plot's edge; a CJK character is about as wide as
+        # the type is large.
+        assert plot_left + float(label.get("x")) >= longest * LABEL_FONT_SIZE
 
 
 @pytest.mark.parametrize(
