@@ -235,6 +235,11 @@ class ReviewForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect
     )
+    # The version of the answer the auditor read; a verdict on a version
+    # they have not seen is refused.
+    answer_version = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput
+    )
     comment = forms.CharField(
         label=_("Reason or question"),
         required=False,

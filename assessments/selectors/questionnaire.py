@@ -334,8 +334,9 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
 
     Each level group holds :class:`Item` rows filtered by ``selected``, with
     their evidence, verdicts, comments and findings, the labels of their
-    choices and the addresses of their forms; ``acceptable`` counts the
-    answers of the whole page the auditor could accept together, and
+    choices and the addresses of their forms; ``acceptable`` lists the
+    answers of the whole page the auditor could accept together, as (id,
+    version) pairs, and
     ``unconfirmed`` its requirements with carried-over evidence to reconfirm.
     """
     requirements = area_requirements(assessment.framework_id, area)
@@ -360,7 +361,11 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
         "groups": groups,
         "shown": len(shown),
         "total": len(items),
-        "acceptable": sum(item.awaits_acceptance for item in items),
+        "acceptable": [
+            (item.answer.pk, item.answer.version)
+            for item in items
+            if item.awaits_acceptance
+        ],
         "unconfirmed": sum(item.has_unconfirmed_evidence for item in items),
     }
 

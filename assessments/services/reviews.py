@@ -1,6 +1,7 @@
 """Writes of the auditor's review: verdicts on answers, comments, findings."""
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -63,11 +64,15 @@ def _check_verdict(verdict: str, comment: str) -> None:
 
 
 @transaction.atomic
-def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
+def review_record(
+    *, answer, verdict: str, comment: str, actor, seen_version: int | None = None
+) -> Review:
     """Record the auditor's verdict on the current version of ``answer``.
 
     A rejection needs a reason and a request for information a question. A
-    new verdict replaces the earlier one; the history keeps both.
+    new verdict replaces the earlier one; the history keeps both. Given
+    ``seen_version``, the version of the answer the auditor read, the
+    verdict is refused when the answer has changed since.
     """
     _lock_in_review(answer.assessment, actor, Action.RECORD_VERDICT)
     comment = comment.strip()
@@ -77,6 +82,16 @@ def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
     if not answer.status:
         raise ValidationError(
             _("The requirement has no answer yet, so there is nothing to review.")
+        )
+    if seen_version is not None and seen_version != answer.version:
+        raise ValidationError(
+            _(
+                "The answer changed after you opened the page: you read version "
+                "%(seen)s, it is now at version %(version)s. Read it again, then "
+                "give your verdict."
+            )
+            % {"seen": seen_version, "version": answer.version},
+            code="answer_changed",
         )
 
     now = timezone.now()
@@ -93,13 +108,28 @@ def review_record(*, answer, verdict: str, comment: str, actor) -> Review:
     return review
 
 
+@dataclass(frozen=True)
+class PageAcceptance:
+    """The acceptances recorded together on a page, and the answers left."""
+
+    reviews: list[Review]
+    # Answers awaiting a verdict that changed after the auditor read them,
+    # or that were not on the page as read.
+    left: int = 0
+
+
 @transaction.atomic
-def review_accept_unreviewed(*, assessment, area: str, actor) -> list[Review]:
+def review_accept_unreviewed(
+    *, assessment, area: str, actor, seen: dict[int, int] | None = None
+) -> PageAcceptance:
     """Accept every answer of the questionnaire page ``area`` awaiting a verdict.
 
     Which answers await one is :func:`awaits_acceptance`; each acceptance
     is recorded by :func:`review_record`, so the history is the same as for
-    verdicts given one by one. Runs a few queries per accepted answer.
+    verdicts given one by one. ``seen`` maps the answers the auditor read
+    awaiting a verdict to the versions read: answers changed since, or not
+    among them, are left for the auditor to look at. Runs a few queries per
+    accepted answer.
     """
     locked = _lock_in_review(assessment, actor, Action.RECORD_VERDICT)
     codes = page_codes(locked.framework_id, area)
@@ -109,19 +139,26 @@ def review_accept_unreviewed(*, assessment, area: str, actor) -> list[Review]:
         .select_related("review")
         .order_by("requirement__sequence")
     )
+    awaiting = [answer for answer in answers if awaits_acceptance(answer)]
+    read = [
+        answer
+        for answer in awaiting
+        if seen is None or seen.get(answer.pk) == answer.version
+    ]
     reviews = [
         review_record(answer=answer, verdict=Verdict.ACCEPTED, comment="", actor=actor)
-        for answer in answers
-        if awaits_acceptance(answer)
+        for answer in read
     ]
     logger.info(
-        "%s answers of page %s of assessment %s accepted together by user %s",
+        "%s answers of page %s of assessment %s accepted together by user %s, "
+        "%s changed since read",
         len(reviews),
         area,
         locked.pk,
         actor.pk,
+        len(awaiting) - len(read),
     )
-    return reviews
+    return PageAcceptance(reviews=reviews, left=len(awaiting) - len(read))
 
 
 @transaction.atomic

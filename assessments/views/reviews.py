@@ -77,6 +77,7 @@ def review_record(request, pk, code):
             verdict=form.cleaned_data["verdict"],
             comment=form.cleaned_data["comment"],
             actor=request.user,
+            seen_version=form.cleaned_data["answer_version"],
         )
     except ValidationError as error:
         _keep_review_draft(request, assessment, code, error)
@@ -89,6 +90,16 @@ def review_record(request, pk, code):
     return redirect(back)
 
 
+def _seen_versions(values: list[str]) -> dict[int, int]:
+    """Read the page's "answer id:version" pairs of the answers shown awaiting."""
+    seen = {}
+    for value in values:
+        answer_id, _colon, version = value.partition(":")
+        if answer_id.isdigit() and version.isdigit():
+            seen[int(answer_id)] = int(version)
+    return seen
+
+
 @login_required
 @require_POST
 def review_accept_unreviewed(request, pk, area):
@@ -96,19 +107,33 @@ def review_accept_unreviewed(request, pk, area):
     back = area_url(assessment, area, request.POST.get("show"))
 
     try:
-        reviews = services.review_accept_unreviewed(
-            assessment=assessment, area=area, actor=request.user
+        accepted = services.review_accept_unreviewed(
+            assessment=assessment,
+            area=area,
+            actor=request.user,
+            seen=_seen_versions(request.POST.getlist("seen")),
         )
     except ValidationError as error:
         return redirect_with_errors(request, error, back)
-    if reviews:
+    count = len(accepted.reviews)
+    if count:
         message = ngettext(
             "Accepted %(count)d answer on this page.",
             "Accepted %(count)d answers on this page.",
-            len(reviews),
-        ) % {"count": len(reviews)}
+            count,
+        ) % {"count": count}
     else:
         message = _("No answer on this page was waiting for a verdict.")
+    if accepted.left:
+        message += " " + ngettext(
+            "%(count)d answer changed after you opened the page and was left "
+            "for you to read.",
+            "%(count)d answers changed after you opened the page and were left "
+            "for you to read.",
+            accepted.left,
+        ) % {"count": accepted.left}
+        messages.warning(request, message)
+        return redirect(back)
     messages.success(request, message)
     return redirect(back)
 

@@ -59,9 +59,30 @@
       event.preventDefault();
       self.save();
     });
+    // Arrow keys move a closed select's choice, each move a change: a
+    // choice made from the keyboard is saved once it settles, or when the
+    // select loses focus; one picked from the list at once.
+    var keyed = false;
+    form.elements.status.addEventListener("keydown", function () {
+      keyed = true;
+    });
     form.elements.status.addEventListener("change", function () {
       self.dirty = true;
-      self.save();
+      clearTimeout(self.timer);
+      self.timer = null;
+      if (keyed) {
+        keyed = false;
+        self.show("unsaved", texts.textUnsaved);
+        self.timer = setTimeout(function () { self.save(); }, 700);
+      } else {
+        self.save();
+      }
+    });
+    form.elements.status.addEventListener("blur", function () {
+      if (self.timer) {
+        clearTimeout(self.timer);
+        self.save();
+      }
     });
     form.elements.justification.addEventListener("input", function () {
       self.dirty = true;
@@ -166,6 +187,21 @@
     if (!this.badge) return;
     this.badge.className = "badge badge--" + (answer.status || "unanswered");
     this.badge.textContent = answer.status_label || texts.textNotAnswered;
+    this.markVerdict(answer.version);
+  };
+
+  // A verdict given on an earlier version of the answer says so, as the
+  // page does once reloaded.
+  AnswerForm.prototype.markVerdict = function (version) {
+    var article = this.form.closest("article");
+    var verdict = article.querySelector("[data-verdict]");
+    if (!verdict || String(version) === verdict.dataset.reviewedVersion) return;
+    if (!verdict.classList.contains("badge--outdated")) {
+      verdict.classList.add("badge--outdated");
+      verdict.textContent += " · " + texts.textEarlierVersion;
+    }
+    var note = article.querySelector("[data-verdict-outdated]");
+    if (note) note.hidden = false;
   };
 
   AnswerForm.prototype.takeTheirs = function () {

@@ -37,6 +37,27 @@ def test_the_auditor_records_a_verdict_on_the_current_version(in_review, api):
     assert score["verified"]["modules"]["STR"]["levels"]["1"]["satisfied"] == 1
 
 
+def test_a_verdict_naming_an_earlier_version_is_refused(in_review, api):
+    answered = answer(in_review.assessment, "STR-1.1", version=4)
+    client = api(in_review.auditor)
+
+    stale = client.post(
+        _url(in_review, "reviews/"),
+        {"requirement": "STR-1.1", "verdict": "accepted", "answer_version": 3},
+        format="json",
+    )
+    current = client.post(
+        _url(in_review, "reviews/"),
+        {"requirement": "STR-1.1", "verdict": "accepted", "answer_version": 4},
+        format="json",
+    )
+
+    assert stale.status_code == 400
+    assert stale.json()["code"] == "answer_changed"
+    assert current.status_code == 200
+    assert Review.objects.get(answer=answered).answer_version == 4
+
+
 def test_a_rejection_needs_a_reason(in_review, api):
     answer(in_review.assessment, "STR-1.1")
 

@@ -165,6 +165,59 @@ def test_it_records_a_rejection_from_the_questionnaire(people, login):
     assert 'data-verdict="rejected"' in body
 
 
+def test_it_refuses_a_verdict_on_a_version_the_auditor_has_not_read(people):
+    stored = answer(people.assessment, "STR-1.1", version=4)
+    set_status(people.assessment)
+
+    with pytest.raises(ValidationError) as refused:
+        services.review_record(
+            answer=stored,
+            verdict=Verdict.ACCEPTED,
+            comment="",
+            actor=people.auditor,
+            seen_version=3,
+        )
+
+    assert refused.value.code == "answer_changed"
+    # The version read, then the current one.
+    assert re.search(r"\b3\b.*\b4\b", refused.value.messages[0])
+    assert not Review.objects.filter(answer=stored).exists()
+    services.review_record(
+        answer=stored,
+        verdict=Verdict.ACCEPTED,
+        comment="",
+        actor=people.auditor,
+        seen_version=4,
+    )
+    assert Review.objects.get(answer=stored).answer_version == 4
+
+
+def test_the_verdict_form_names_the_version_read_and_a_stale_one_is_refused(
+    people, login
+):
+    stored = answer(people.assessment, "STR-1.1", version=2)
+    set_status(people.assessment)
+    client = login(people.auditor)
+    page = _page(client, people.assessment, language="en")
+    form = page[page.index(f'action="{_review_url(people.assessment, "STR-1.1")}"') :]
+    assert '<input type="hidden" name="answer_version" value="2">' in form[:600]
+
+    # The assessors change the answer while the page stays open.
+    stored.version = 3
+    stored.save()
+    response = client.post(
+        _review_url(people.assessment, "STR-1.1"),
+        {"verdict": "accepted", "comment": "", "answer_version": "2"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    assert not Review.objects.filter(answer=stored).exists()
+    body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The answer changed after you opened the page" in body
+    assert '<input type="hidden" name="answer_version" value="3">' in body
+
+
 def test_it_shows_the_verdict_form_to_the_auditor_in_review_only(people, login):
     answer(people.assessment, "STR-1.1")
     form = f'action="{_review_url(people.assessment, "STR-1.1")}"'
@@ -323,6 +376,9 @@ def test_it_does_not_count_an_acceptance_of_an_older_version(people, login):
     assert set(selectors.verified_statuses(assessment)) == {"STR-1.2"}
     assert selectors.readings_of(assessment).verified.modules["STR"].level == 0
     body = _page(login(people.assessor), assessment, language="en")
+    note = re.search(r"data-verdict-outdated( hidden)?>", body)
+    assert note
+    assert not note.group(1)
     assert "The answer changed after this verdict" in body
 
 
@@ -714,11 +770,12 @@ def _verdicts(assessment):
 def test_it_accepts_only_the_answers_of_the_page_awaiting_a_verdict(people):
     assessment = _page_to_accept(people)
 
-    reviews = services.review_accept_unreviewed(
+    accepted = services.review_accept_unreviewed(
         assessment=assessment, area="STR", actor=people.auditor
     )
 
-    assert sorted(r.answer.requirement.code for r in reviews) == [
+    assert accepted.left == 0
+    assert sorted(r.answer.requirement.code for r in accepted.reviews) == [
         "STR-1.1",
         "STR-2.2",
         "STR-3.1",
@@ -733,6 +790,49 @@ def test_it_accepts_only_the_answers_of_the_page_awaiting_a_verdict(people):
     review = Review.objects.get(answer__requirement__code="STR-1.1")
     assert review.reviewer == people.auditor
     assert review.history.get().history_user == people.auditor
+
+
+def test_it_leaves_the_answers_changed_since_the_page_was_read(people):
+    assessment = _page_to_accept(people)
+    read = dict(
+        assessment.answers.filter(
+            requirement__code__in=["STR-1.1", "STR-2.2", "STR-3.1"]
+        ).values_list("pk", "version")
+    )
+    changed = assessment.answers.get(requirement__code="STR-3.1")
+    changed.version += 1
+    changed.save()
+
+    accepted = services.review_accept_unreviewed(
+        assessment=assessment, area="STR", actor=people.auditor, seen=read
+    )
+
+    assert sorted(r.answer.requirement.code for r in accepted.reviews) == [
+        "STR-1.1",
+        "STR-2.2",
+    ]
+    assert accepted.left == 1
+    assert "STR-3.1" not in _verdicts(assessment)
+
+
+def test_accepting_a_page_says_which_answers_were_left(people, login):
+    assessment = _page_to_accept(people)
+    client = login(people.auditor)
+    body = _page(client, assessment, language="en")
+    seen = re.findall(r'<input type="hidden" name="seen" value="([0-9:]+)">', body)
+    assert len(seen) == 3
+    changed = assessment.answers.get(requirement__code="STR-1.1")
+    changed.version += 1
+    changed.save()
+
+    response = client.post(
+        _accept_url(assessment), {"seen": seen}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Accepted 2 answers on this page." in body
+    assert "1 answer changed after you opened the page and was left" in body
+    assert "STR-1.1" not in _verdicts(assessment)
 
 
 @pytest.mark.parametrize("role", ["admin", "assessor", "viewer"])
@@ -766,8 +866,11 @@ def test_it_offers_and_confirms_accepting_a_page(people, login):
     body = _page(client, assessment, language="en")
     assert "Accept the 3 answers on this page not yet reviewed" in body
     assert f'action="{_accept_url(assessment)}"' in body
+    seen = re.findall(r'<input type="hidden" name="seen" value="([0-9:]+)">', body)
 
-    response = client.post(_accept_url(assessment), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        _accept_url(assessment), {"seen": seen}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "assessments:questionnaire", args=[assessment.pk, "STR"]

@@ -94,13 +94,17 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
     # Back on the questionnaire, which still shows only the rejected answer.
     expect(page.get_by_role("article")).to_have_count(1)
     justify(page, "TEX-2.1", FIXED)
+    # The verdict says at once, and after a reload, that it was given on an
+    # earlier version.
+    outdated = (
+        "The answer changed after this verdict; the auditor must look at it again."
+    )
+    expect(block.get_by_text(outdated)).to_be_visible()
+    expect(block.locator("[data-verdict]")).to_have_text("Rejected · earlier version")
     page.reload()
     block = requirement(page, "TEX-2.1")
-    expect(
-        block.get_by_text(
-            "The answer changed after this verdict; the auditor must look at it again."
-        )
-    ).to_be_visible()
+    expect(block.get_by_text(outdated)).to_be_visible()
+    expect(block.locator("[data-verdict]")).to_have_text("Rejected · earlier version")
     block.get_by_label("Comment", exact=True).fill(REPLY)
     block.get_by_role("button", name="Add comment TEX-2.1").click()
     expect(messages(page)).to_have_text("Added the comment on TEX-2.1.")

@@ -47,6 +47,15 @@ class ReviewCreateSerializer(serializers.Serializer):
         validators=[TextLengthValidator("comment")],
         help_text=_("Needed for a rejection (why) or a request (the question)."),
     )
+    answer_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The version of the answer the verdict is about; when given, the "
+            "verdict is refused with the code answer_changed if the answer has "
+            "moved on since."
+        ),
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):

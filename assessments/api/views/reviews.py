@@ -40,7 +40,8 @@ def _answer_of(assessment, requirement, field="requirement") -> Answer:
         summary=gettext_lazy("Record a verdict on the answer to a requirement"),
         description=gettext_lazy(
             "A new verdict replaces the earlier one on the same answer; it "
-            "applies to the answer's current version."
+            "applies to the answer's current version, or to the version named, "
+            "which must still be the current one."
         ),
         request=ReviewCreateSerializer,
         responses={200: ReviewSerializer},
@@ -70,6 +71,7 @@ class ReviewViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
             verdict=data["verdict"],
             comment=data["comment"],
             actor=request.user,
+            seen_version=data.get("answer_version"),
         )
         return Response(ReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
 
