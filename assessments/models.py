@@ -84,6 +84,16 @@ class Status(models.TextChoices):
     FINALISED = "finalised", _("Finalised")
 
 
+def status_in_sentence(status: str) -> str:
+    """Return the label of ``status`` as it reads inside a sentence.
+
+    English labels start with a capital, as on a badge; a sentence says
+    "the assessment is in review". Chinese labels have no case.
+    """
+    label = str(Status(status).label)
+    return label[:1].lower() + label[1:]
+
+
 # Statuses in which assessors may still change answers and evidence.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 

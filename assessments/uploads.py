@@ -177,6 +177,24 @@ def _check_image(uploaded) -> None:
             uploaded.seek(0)
 
 
+# How browsers write a file name into a multipart form, after the HTML
+# standard: a double quote, a carriage return and a line feed are sent
+# percent-encoded, and Django hands the name on as it came.
+FORM_NAME_ESCAPES = (("%22", '"'), ("%0D", " "), ("%0A", " "))
+
+
+def uploaded_file_name(uploaded) -> str:
+    """Return the name of ``uploaded`` as the person's computer shows it.
+
+    Without its folders, with the browser's escapes undone (line breaks
+    become spaces), at most 255 characters.
+    """
+    name = (uploaded.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    for escaped, character in FORM_NAME_ESCAPES:
+        name = name.replace(escaped, character).replace(escaped.lower(), character)
+    return name.strip()[:255]
+
+
 def check_upload(uploaded) -> str:
     """Return the detected type of ``uploaded``, or raise ValidationError why not."""
     if uploaded.size is not None and uploaded.size > max_upload_size():

@@ -1,7 +1,9 @@
 """The questionnaire workbook: every requirement, filled in offline, read back.
 
 The first sheet lists the requirements in catalogue order; only the status
-(a drop-down list) and the justification can be edited. Two hidden, locked
+(a drop-down list; an empty cell reads as not answered) and the
+justification can be edited. Rows are read by column position, so the
+headings must stay where the download put them. Two hidden, locked
 columns hold the answer version the row was downloaded with and a seal: a
 digest of the answer as downloaded, signed with the portal's secret key
 together with the code and version. The seal shows which rows were left as
@@ -20,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -124,6 +127,21 @@ def _put(sheet, row, column, value, *, editable=False):
     return cell
 
 
+def _headers() -> list[str]:
+    """Return the heading of each column, in the current language."""
+    return [
+        _("Code"),
+        _("Module"),
+        _("Stage"),
+        _("Level"),
+        _("Requirement"),
+        _("Status"),
+        _("Justification"),
+        _("Answer version"),
+        _("Seal"),
+    ]
+
+
 def questionnaire_workbook(assessment) -> bytes:
     """Return the questionnaire of ``assessment`` as an .xlsx; three queries."""
     requirements = list(
@@ -142,18 +160,7 @@ def questionnaire_workbook(assessment) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Questionnaire")[:31]
-    headers = [
-        _("Code"),
-        _("Module"),
-        _("Stage"),
-        _("Level"),
-        _("Requirement"),
-        _("Status"),
-        _("Justification"),
-        _("Answer version"),
-        _("Seal"),
-    ]
-    for column, header in enumerate(headers):
+    for column, header in enumerate(_headers()):
         cell = _put(sheet, 1, column, header)
         cell.font = Font(bold=True)
     for row, requirement in enumerate(requirements, 2):
@@ -207,7 +214,10 @@ def _add_status_list(sheet, last: int, labels: list[str]) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=_("Status"),
-        error=_("Choose a status from the list, or leave the cell empty."),
+        error=_(
+            "Choose a status from the list, or leave the cell empty to mark the "
+            "requirement not answered."
+        ),
     )
     sheet.add_data_validation(validation)
     letter = sheet.cell(row=1, column=STATUS + 1).column_letter
@@ -355,10 +365,11 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
     """Return the rows of an uploaded questionnaire of ``assessment``.
 
     Raise FileRefused naming every problem, with its rows: not a workbook,
-    a workbook of another assessment or framework version, unknown codes,
-    statuses that are not on the list, edited hidden columns, formulas whose
-    result the workbook does not hold. A formula's saved result is read as
-    its cell's text.
+    a workbook of another assessment or framework version, columns that are
+    not where the download put them (alone, as every row would be misread),
+    unknown codes, statuses that are not on the list, edited hidden columns,
+    formulas whose result the workbook does not hold. A formula's saved
+    result is read as its cell's text.
     """
     _check_file(uploaded)
     # openpyxl gives either a formula or its cached value, never both, so
@@ -375,12 +386,85 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
         _check_meta(meta, assessment)
         if meta["sheet"] not in workbook.sheetnames:
             raise _wrong_workbook()
+        _check_layout(workbook[meta["sheet"]])
         return _read_rows(
             workbook[meta["sheet"]], formulas[meta["sheet"]], assessment, meta
         )
     finally:
         workbook.close()
         formulas.close()
+
+
+def _layouts() -> list[list[str]]:
+    """Return the headings a download writes, in each language.
+
+    The current language comes first, so that headings matching no language
+    are compared with those the person reads.
+    """
+    current = translation.get_language()
+    languages = [current] + [
+        code for code, _name in settings.LANGUAGES if code != current
+    ]
+    layouts = []
+    for language in languages:
+        with translation.override(language):
+            layouts.append([str(header) for header in _headers()])
+    return layouts
+
+
+def _check_layout(sheet) -> None:
+    """Refuse a sheet whose headings are not those the download wrote.
+
+    Rows are read by column position, so a deleted, inserted or moved column
+    would misread every row; the first heading out of place is named instead.
+    The download may be in any language, so the headings are compared with
+    those of the language they match best. Columns after the seal are not
+    read and may hold anything.
+    """
+    first = next(sheet.iter_rows(max_row=1, max_col=SEAL + 1, values_only=True), ())
+    found = [_cell_text(value).strip() for value in first]
+    found += [""] * (SEAL + 1 - len(found))
+
+    def matching(layout) -> list[bool]:
+        return [
+            header.casefold() == heading.casefold()
+            for header, heading in zip(layout, found, strict=True)
+        ]
+
+    layout = max(_layouts(), key=lambda layout: sum(matching(layout)))
+    for column, matches in enumerate(matching(layout)):
+        if not matches:
+            raise _moved_column(column, layout[column], found[column])
+
+
+def _moved_column(column: int, expected: str, heading: str) -> FileRefused:
+    values = {
+        "column": get_column_letter(column + 1),
+        "expected": expected,
+        # A heading row that was deleted leaves a row of answers in its place.
+        "heading": Truncator(heading).chars(40),
+    }
+    if not heading:
+        return FileRefused(
+            _(
+                "The columns of the workbook no longer match the downloaded "
+                "questionnaire: column %(column)s should be headed “%(expected)s”, "
+                "but it has no heading. Leave the columns and their headings as "
+                "they were downloaded: download the questionnaire again and copy "
+                "your answers into it."
+            )
+            % values
+        )
+    return FileRefused(
+        _(
+            "The columns of the workbook no longer match the downloaded "
+            "questionnaire: column %(column)s should be headed “%(expected)s”, "
+            "but it is headed “%(heading)s”. Leave the columns and their headings "
+            "as they were downloaded: download the questionnaire again and copy "
+            "your answers into it."
+        )
+        % values
+    )
 
 
 def _load(uploaded, *, data_only: bool):
@@ -441,9 +525,11 @@ _PROBLEMS = {
     ),
     "status": ngettext_lazy(
         "Row %(rows)s: the status is not one of the listed choices "
-        "(%(values)s). Choose a status from the drop-down list or leave it empty.",
+        "(%(values)s). Choose a status from the drop-down list, or leave the "
+        "cell empty to mark the requirement not answered.",
         "Rows %(rows)s: the status is not one of the listed choices "
-        "(%(values)s). Choose a status from the drop-down list or leave it empty.",
+        "(%(values)s). Choose a status from the drop-down list, or leave the "
+        "cell empty to mark the requirement not answered.",
         "count",
     ),
     "too_long": ngettext_lazy(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, AnswerStatus, Status
+from assessments.models import Answer, AnswerStatus, status_in_sentence
 from assessments.selectors import person_name
 from assessments.services import AssessmentLocked
 from maturity.models import Requirement
@@ -54,7 +54,8 @@ class Change:
 
 
 def _status_label(status: str) -> str:
-    return str(AnswerStatus(status).label) if status else ""
+    """Return the label of an answer status; an empty status is unanswered."""
+    return str(AnswerStatus(status).label) if status else _("Unanswered")
 
 
 @dataclass
@@ -151,6 +152,6 @@ def locked_error(assessment) -> AssessmentLocked:
             "The assessment is %(status)s: answers can be imported only while it "
             "is a draft or has been returned."
         )
-        % {"status": Status(assessment.status).label},
+        % {"status": status_in_sentence(assessment.status)},
         code="locked",
     )

@@ -21,6 +21,7 @@ from assessments.models import (
     Finding,
     Review,
     Status,
+    status_in_sentence,
 )
 from assessments.permissions import Action, require
 from assessments.selectors.assessments import went_to_auditor
@@ -273,7 +274,7 @@ def assessment_delete(*, assessment, actor) -> None:
                 "The assessment is %(status)s: only a draft that never went to "
                 "the auditor can be deleted."
             )
-            % {"status": Status(locked.status).label},
+            % {"status": status_in_sentence(locked.status)},
             code="not_deletable",
         )
     if went_to_auditor(locked):

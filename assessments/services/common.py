@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, Assessment, Status
+from assessments.models import Answer, Assessment, status_in_sentence
 from assessments.permissions import require
 from maturity.catalogues import get_catalogue
 
@@ -81,7 +81,7 @@ def locked_error(assessment) -> AssessmentLocked:
         message = _(
             "The assessment is %(status)s: answers and evidence can be changed only "
             "while it is a draft or has been returned."
-        ) % {"status": Status(assessment.status).label}
+        ) % {"status": status_in_sentence(assessment.status)}
     return AssessmentLocked(message, code="locked")
 
 

@@ -167,7 +167,7 @@ def evidence_add_file(
         lock_editable(assessment, actor, Action.MANAGE_EVIDENCE)
     check_bounds(description=description, effective_from=effective_from)
     content_type = uploads.check_upload(uploaded)
-    original_name = (uploaded.name or "").rsplit("/", 1)[-1][:255]
+    original_name = uploads.uploaded_file_name(uploaded)
     stored = uploads.store_upload(uploaded, assessment_id=assessment.pk)
     try:
         with transaction.atomic():

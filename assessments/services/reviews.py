@@ -17,6 +17,7 @@ from assessments.models import (
     Severity,
     Status,
     Verdict,
+    status_in_sentence,
 )
 from assessments.permissions import Action, require
 from assessments.selectors.questionnaire import awaits_acceptance
@@ -44,7 +45,7 @@ def _lock_in_review(assessment, actor, action):
                 "Verdicts and findings can be recorded only while the assessment "
                 "is in review; it is %(status)s."
             )
-            % {"status": Status(locked.status).label},
+            % {"status": status_in_sentence(locked.status)},
             code="review_closed",
         )
     return locked

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Assessment, Status, StatusChange
+from assessments.models import (
+    Assessment,
+    Status,
+    StatusChange,
+    status_in_sentence,
+)
 from assessments.permissions import Action, can
 from assessments.services.common import (
     SubmissionIncomplete,
@@ -28,7 +33,9 @@ class Transition:
     sources: frozenset[str]
     target: str
     action: Action
+    # The button's words, and what the page says once it is done.
     label: str
+    done: str
     needs_reason: bool = False
 
 
@@ -38,18 +45,21 @@ TRANSITIONS = {
         Status.SUBMITTED,
         Action.SUBMIT,
         gettext_lazy("Submit for review"),
+        gettext_lazy("The assessment was submitted for review."),
     ),
     "start_review": Transition(
         frozenset({Status.SUBMITTED}),
         Status.IN_REVIEW,
         Action.REVIEW,
         gettext_lazy("Start review"),
+        gettext_lazy("The review has started."),
     ),
     "return": Transition(
         frozenset({Status.IN_REVIEW}),
         Status.RETURNED,
         Action.REVIEW,
         gettext_lazy("Return to the assessors"),
+        gettext_lazy("The assessment was returned to the assessors."),
         needs_reason=True,
     ),
     "finalise": Transition(
@@ -57,6 +67,7 @@ TRANSITIONS = {
         Status.FINALISED,
         Action.REVIEW,
         gettext_lazy("Finalise"),
+        gettext_lazy("The assessment was finalised."),
     ),
 }
 
@@ -96,7 +107,10 @@ def assessment_transition(
     if locked.status not in transition.sources:
         raise TransitionNotAllowed(
             _("“%(transition)s” is not possible while the assessment is %(status)s.")
-            % {"transition": transition.label, "status": Status(locked.status).label},
+            % {
+                "transition": transition.label,
+                "status": status_in_sentence(locked.status),
+            },
             code="illegal",
         )
     reason = reason.strip()

@@ -174,10 +174,7 @@ def assessment_transition(request, pk, name):
         for message in error.messages:
             messages.error(request, message)
         return redirect(assessment)
-    messages.success(
-        request,
-        _("Done: %(transition)s.") % {"transition": services.TRANSITIONS[name].label},
-    )
+    messages.success(request, services.TRANSITIONS[name].done)
     return redirect(assessment)
 
 

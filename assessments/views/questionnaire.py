@@ -218,7 +218,7 @@ def _figures(assessment, requirement) -> dict:
 
 
 def _conflict_message(answer) -> str:
-    label = AnswerStatus(answer.status).label if answer.status else _("not answered")
+    label = AnswerStatus(answer.status).label if answer.status else _("Unanswered")
     return _(
         "Not saved: %(user)s saved this answer in the meantime. It now reads "
         "“%(status)s” with the justification “%(justification)s”. Check it and "

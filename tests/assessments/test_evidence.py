@@ -143,6 +143,26 @@ def test_it_keeps_a_name_with_the_ending_of_its_kind_or_none(
     assert Evidence.objects.get().original_name == name
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("审计报告%22终稿%22.pdf", '审计报告"终稿".pdf'),
+        ("line%0Abreak.pdf", "line break.pdf"),
+        ("C:\\Users\\lin\\制度.pdf", "制度.pdf"),
+    ],
+)
+def test_it_keeps_the_file_name_as_the_person_named_it(
+    people, login, private_storage, sent, kept
+):
+    # Browsers send a double quote and line breaks percent-encoded.
+    client = login(people.assessor)
+
+    _upload(client, people.assessment, sent, PDF_BYTES)
+
+    evidence = Evidence.objects.get()
+    assert (evidence.original_name, evidence.title) == (kept, kept)
+
+
 def test_it_stops_an_upload_over_the_size_limit(
     people, login, settings, private_storage
 ):

@@ -164,7 +164,7 @@ def test_it_marks_the_status_of_the_answer(people, login):
     assert re.findall(r'<option value="([^"]*)" selected>', block) == ["not_applicable"]
     assert "不适用</textarea>" in block
     assert "data-status-badge>Not applicable<" in block
-    assert "data-status-badge>not answered<" in _block(body, "STR-1.1")
+    assert "data-status-badge>Unanswered<" in _block(body, "STR-1.1")
 
 
 def test_it_points_every_form_at_its_own_address(people, login):

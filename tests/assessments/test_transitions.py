@@ -240,7 +240,7 @@ def test_it_refuses_every_evidence_write_when_finalised(people):
 
 
 LOCKED_MESSAGES = {
-    Status.SUBMITTED: "The assessment is Submitted: answers and evidence can be "
+    Status.SUBMITTED: "The assessment is submitted: answers and evidence can be "
     "changed only while it is a draft or has been returned.",
     Status.FINALISED: "The assessment is finalised and can no longer be changed.",
 }
@@ -355,7 +355,7 @@ def test_it_shows_an_illegal_transition_refused_in_the_page(people, login):
     )
 
     assert response.status_code == 200
-    assert "is not possible while the assessment is Draft" in response.content.decode()
+    assert "is not possible while the assessment is draft" in response.content.decode()
     people.assessment.refresh_from_db()
     assert people.assessment.status == Status.DRAFT
 

@@ -1,5 +1,6 @@
 """The questionnaire workbook: download, fill in offline, preview, confirm."""
 
+import html
 import io
 import re
 import zipfile
@@ -150,6 +151,10 @@ def test_the_status_is_a_list_and_the_rest_is_locked(started, login, people):
         '"Satisfied,Partially satisfied,Not satisfied,Not applicable"'
     )
     assert str(validation.sqref) == "F2:F21"
+    assert validation.error == (
+        "Choose a status from the list, or leave the cell empty to mark the "
+        "requirement not answered."
+    )
     assert sheet.protection.sheet
     assert sheet.cell(2, STATUS).protection.locked is False
     assert sheet.cell(2, JUSTIFICATION).protection.locked is False
@@ -252,6 +257,38 @@ def test_rows_left_as_downloaded_change_nothing(started, login, people):
     assert 'data-count="unchanged">20<' in page
     assert "Nothing to save" in page
     assert 'name="plan"' not in page
+
+
+def test_an_emptied_status_cell_clears_the_status(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = row_of(workbook, "STR-1.1")
+    workbook.worksheets[0].cell(row, STATUS).value = None
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    changed = section(page, "Changed answers")
+    assert 'data-code="STR-1.1"' in changed
+    assert 'class="badge badge--satisfied">Satisfied<' in changed
+    assert 'class="badge badge--unanswered">Unanswered<' in changed
+    assert "not answered" not in changed
+
+    confirm(client, started, plan_of(page))
+
+    cleared = stored(started, "STR-1.1")
+    assert (cleared.status, cleared.justification) == ("", "制度已发布。")
+
+
+def test_a_new_answer_without_a_status_previews_as_unanswered(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", justification="尚在评估")
+
+    upload(client, started, content_of(workbook))
+    new = section(preview(client, started).content.decode(), "New answers")
+
+    assert 'class="badge badge--unanswered">Unanswered<' in new
 
 
 def test_statuses_are_read_in_either_language(started, login, people):
@@ -512,6 +549,13 @@ def test_unknown_codes_are_refused_with_their_rows(started, login, people):
     assert fingerprint() == before
 
 
+def refusals(body) -> list[str]:
+    """Return the problems listed in the refusal of ``body``."""
+    start = body.index('id="refusal"')
+    listed = body[start : body.index("</div>", start)]
+    return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", listed, re.S)]
+
+
 def test_invalid_statuses_are_refused_with_their_rows(started, login, people):
     client = login(people.assessor)
     workbook = download(client, started)
@@ -524,7 +568,8 @@ def test_invalid_statuses_are_refused_with_their_rows(started, login, people):
 
     assert (
         f"Rows {first}, {second}: the status is not one of the listed choices "
-        "(Done, maybe)." in body
+        "(Done, maybe). Choose a status from the drop-down list, or leave the "
+        "cell empty to mark the requirement not answered." in body
     )
     assert fingerprint() == before
     assert preview(client, started).status_code == 302
@@ -544,6 +589,72 @@ def test_one_row_is_named_in_the_singular(started, login, people):
     )
     assert "Rows " not in body
     assert fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("deleted", "named"),
+    [
+        ("E", "column E should be headed “Requirement”, but it is headed “Status”."),
+        ("A", "column A should be headed “Code”, but it is headed “Module”."),
+        ("I", "column I should be headed “Seal”, but it has no heading."),
+    ],
+    ids=["requirement", "code", "seal"],
+)
+def test_a_deleted_column_is_refused_alone_naming_it(
+    started, login, people, deleted, named
+):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied", "见制度第三条。")
+    workbook.worksheets[0].delete_cols(openpyxl.utils.column_index_from_string(deleted))
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert refusals(body) == [
+        "The columns of the workbook no longer match the downloaded questionnaire: "
+        f"{named} Leave the columns and their headings as they were downloaded: "
+        "download the questionnaire again and copy your answers into it."
+    ]
+    assert fingerprint() == before
+    assert preview(client, started).status_code == 302
+
+
+def test_columns_are_named_in_the_language_of_the_download(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started, language="zh-hans")
+    workbook.worksheets[0].move_range("F1:F21", cols=1)
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    (problem,) = refusals(body)
+    assert "column F should be headed “状态”, but it has no heading." in problem
+
+
+def test_a_renamed_heading_is_refused(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    workbook.worksheets[0].cell(1, STATUS).value = "Answer"
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    (problem,) = refusals(body)
+    assert "column F should be headed “Status”, but it is headed “Answer”." in problem
+
+
+def test_headings_may_differ_in_case_and_columns_may_follow(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    sheet = workbook.worksheets[0]
+    sheet.cell(1, STATUS).value = " STATUS "
+    sheet.cell(1, 10).value = "Notes"
+    sheet.cell(row_of(workbook, "STR-2.1"), 10).value = "ask the board"
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    assert upload(client, started, content_of(workbook)).status_code == 302
+    confirm(client, started, plan_of(preview(client, started).content.decode()))
+
+    assert stored(started, "STR-2.1").status == "satisfied"
 
 
 def test_a_workbook_over_the_size_limit_is_refused(started, login, people, settings):

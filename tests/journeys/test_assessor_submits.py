@@ -140,7 +140,7 @@ def test_an_assessor_answers_a_module_and_submits(
         )
     ).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
-    expect(messages(page)).to_have_text("Done: Submit for review.")
+    expect(messages(page)).to_have_text("The assessment was submitted for review.")
     expect(title(page)).to_contain_text("Submitted")
     assessor.shot("submitted")
 

@@ -79,7 +79,7 @@ def test_the_auditor_rejects_one_answer_and_the_verified_level_drops(
     audited.get_by_role("link", name=TITLE).click()
     expect(title(page)).to_contain_text("Submitted")
     page.get_by_role("button", name="Start review").click()
-    expect(messages(page)).to_have_text("Done: Start review.")
+    expect(messages(page)).to_have_text("The review has started.")
     expect(title(page)).to_contain_text("In review")
 
     assert accept_answers(assessment, people.auditor, skip=CODES) == 326
@@ -155,7 +155,7 @@ def test_the_auditor_rejects_one_answer_and_the_verified_level_drops(
 
     page.get_by_label("What the assessors need to fix").fill(RETURN_REASON)
     page.get_by_role("button", name="Return to the assessors").click()
-    expect(messages(page)).to_have_text("Done: Return to the assessors.")
+    expect(messages(page)).to_have_text("The assessment was returned to the assessors.")
     expect(title(page)).to_contain_text("Returned")
     changes = page.get_by_role("region", name="Status changes")
     expect(changes.get_by_role("row").last).to_contain_text(RETURN_REASON)

@@ -112,7 +112,7 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
 
     tab(page, "Overview")
     page.get_by_role("button", name="Submit for review").click()
-    expect(messages(page)).to_have_text("Done: Submit for review.")
+    expect(messages(page)).to_have_text("The assessment was submitted for review.")
     expect(title(page)).to_contain_text("Submitted")
 
     auditor = portal(people.auditor)
@@ -148,7 +148,7 @@ def test_a_fixed_answer_is_accepted_and_the_finalised_assessment_is_locked(
     expect(review.locator('[data-figure="finalise.objections"]')).to_have_text("0")
     review.get_by_label("I have reviewed the answers").check()
     review.get_by_role("button", name="Finalise").click()
-    expect(messages(review)).to_have_text("Done: Finalise.")
+    expect(messages(review)).to_have_text("The assessment was finalised.")
     expect(title(review)).to_contain_text("Finalised")
     auditor.shot("finalised")
 
