@@ -140,15 +140,10 @@ def stage_bars(
     chart = pygal.Bar(
         _config(series, BARS_SIZE, opacity=0.9),
         x_labels=list(stages),
-        range=(MIN_LEVEL, MAX_LEVEL),
-        y_labels=list(LEVELS),
         show_x_guides=False,
-        print_values=values,
-        print_zeroes=values,
-        print_values_position="top",
-        value_formatter=_format_level,
         margin=20,
         spacing=14,
+        **_level_scale(values),
     )
     for reading in series:
         chart.add(reading.label, list(reading.values))
@@ -176,21 +171,31 @@ def stage_rows(stages: Sequence[str], series: Sequence[Series]) -> str:
         # pygal draws the first label at the bottom: reversed, the stages
         # read from the top in the standard's order.
         x_labels=list(reversed(stages)),
-        range=(MIN_LEVEL, MAX_LEVEL),
-        y_labels=list(LEVELS),
         show_y_guides=False,
-        print_values=True,
-        print_zeroes=True,
-        print_values_position="top",
-        value_formatter=_format_level,
         margin_top=10,
         margin_right=10,
         margin_bottom=10,
         spacing=6,
+        **_level_scale(values=True),
     )
     for reading in series:
         chart.add(reading.label, list(reversed(reading.values)))
     return _render(chart)
+
+
+def _level_scale(values: bool) -> dict:
+    """Return the options of bars measured in levels, from 0 to 5.
+
+    With ``values``, each bar has its level written at its end.
+    """
+    return {
+        "range": (MIN_LEVEL, MAX_LEVEL),
+        "y_labels": list(LEVELS),
+        "print_values": values,
+        "print_zeroes": values,
+        "print_values_position": "top",
+        "value_formatter": _format_level,
+    }
 
 
 def svg_data_uri(svg: str) -> str:
