@@ -26,7 +26,15 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Add the error responses of the API's exception handler."""
+    """Add the error responses of the API's exception handler.
+
+    Operations are described only in words written for the API's readers,
+    given with ``extend_schema``: the views' docstrings, which the schema
+    would otherwise take, are about how the code works.
+    """
+
+    def get_description(self) -> str:
+        return ""
 
     def _error_statuses(self) -> set[int]:
         statuses = {401, 403, 404}

@@ -65,7 +65,7 @@ def answer_save(
 
     ``base_version`` is the version the person edited; when the stored
     answer has moved on, nothing is written and AnswerConflict carries the
-    stored answer.
+    stored answer. Saving what is stored already writes nothing either.
     """
     return answer_change(
         assessment=assessment,
@@ -110,6 +110,12 @@ def answer_change(
         and review.answer_version == answer.version
     )
     moves_levels = was_accepted or answer.status != status
+    if answer.pk is not None and (answer.status, answer.justification) == (
+        status,
+        justification,
+    ):
+        # Nothing changed: no new version, so a verdict on this one stands.
+        return AnswerChange(answer=answer, moves_levels=False)
 
     answer.status = status
     answer.justification = justification

@@ -93,11 +93,18 @@ def membership_create_user(
     role: str,
     actor,
 ) -> Membership:
-    """Create an account and make it a member of ``organisation``."""
+    """Create an account and make it a member of ``organisation``.
+
+    A username differing from another only in case, or an e-mail address
+    another account has, is refused: people would take one account for the
+    other, and adding a member by e-mail needs it to name one account.
+    """
     require(actor, Action.MANAGE_MEMBERS, organisation)
     _check_role(role)
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Another account has this e-mail address.")})
     user = User(username=username, email=email)
     try:
         validate_password(password, user)

@@ -16,7 +16,7 @@ from assessments.forms import (
     ReturnForm,
     apply_errors,
 )
-from assessments.models import AuditorGrant
+from assessments.models import AuditorGrant, status_in_sentence
 from assessments.permissions import (
     Action,
     can,
@@ -105,9 +105,16 @@ def assessment_detail(request, pk):
 def assessment_update(request, pk):
     assessment = get_assessment(request.user, pk, Action.EDIT)
     if not assessment.is_editable:
-        return redirect_with_errors(
-            request, locked_error(assessment), assessment.get_absolute_url()
-        )
+        error = locked_error(assessment)
+        if not assessment.is_finalised:
+            error = ValidationError(
+                _(
+                    "The assessment is %(status)s: its title, period and targets "
+                    "can be changed only while it is a draft or has been returned."
+                )
+                % {"status": status_in_sentence(assessment.status)}
+            )
+        return redirect_with_errors(request, error, assessment.get_absolute_url())
 
     modules = Module.objects.filter(framework_id=assessment.framework_id).order_by(
         "position"

@@ -17,7 +17,14 @@ from assessments.forms import (
     apply_errors,
 )
 from assessments.models import Membership, Role
-from assessments.permissions import Action, can, get_organisation, require, role_in
+from assessments.permissions import (
+    Action,
+    can,
+    forget_access,
+    get_organisation,
+    require,
+    role_in,
+)
 from assessments.selectors.lockouts import locked_out_usernames
 from assessments.services.organisations import membership_unlock
 from assessments.views.common import redirect_with_errors
@@ -172,6 +179,11 @@ def member_role(request, org, membership):
     except ValidationError as error:
         return redirect_with_errors(request, error, back)
     messages.success(request, _("The role was changed."))
+    if membership.user_id == request.user.pk:
+        forget_access(request.user)
+        if not can(request.user, Action.MANAGE_MEMBERS, organisation):
+            # An admin no more may not see the members' page.
+            return redirect("assessments:organisation-detail", org=organisation.slug)
     return redirect(back)
 
 

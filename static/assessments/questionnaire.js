@@ -111,6 +111,8 @@
 
   AnswerForm.prototype.save = function () {
     var self = this;
+    // A save now stands for the one a timer was waiting to make.
+    clearTimeout(self.timer);
     self.timer = null;
     if (self.inFlight) {
       self.again = true;

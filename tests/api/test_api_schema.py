@@ -43,6 +43,25 @@ def test_every_operation_documents_its_errors(schema):
         assert error == {"$ref": "#/components/schemas/Error"}
 
 
+def test_operations_are_described_for_the_apis_readers_not_from_docstrings(schema):
+    descriptions = [
+        operation.get("description", "")
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    ]
+
+    assert all(
+        operation.get("summary")
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    )
+    assert any(descriptions)
+    # What the views' docstrings say about the code, inherited ones included.
+    for description in descriptions:
+        assert "required_actions" not in description
+        assert "queryset" not in description.lower()
+
+
 def test_the_answer_update_documents_the_conflict(schema):
     put = schema["paths"]["/api/v1/assessments/{assessment_pk}/answers/{code}/"]["put"]
 

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import Answer
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
-from tests.assessments.assessment_factories import answer, requirement
+from tests.assessments.assessment_factories import ReviewFactory, answer, requirement
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -297,3 +297,22 @@ def test_a_status_change_answers_with_the_figures(people, login):
     )
 
     assert response.json()["summary"]["area"]["answered"] == 1
+
+
+def test_saving_what_is_stored_keeps_the_version_and_the_verdict(people, login):
+    stored = answer(people.assessment, "STR-1.1", justification="As it was.")
+    ReviewFactory(answer=stored, reviewer=people.auditor)
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "As it was.", "version": 1},
+        **JSON,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["answer"]["version"] == 1
+    stored.refresh_from_db()
+    assert stored.version == 1
+    assert stored.history.count() == 1
+    assert "STR-1.1" in selectors.verified_statuses(people.assessment)

@@ -62,6 +62,35 @@ def test_it_creates_an_account_with_a_valid_password(people, login):
     assert user.memberships.get().role == Role.VIEWER
 
 
+@pytest.mark.parametrize(
+    ("username", "email", "refused"),
+    [
+        ("Admin-Of-A", "", "This username is taken."),
+        ("newcomer", "TAKEN@example.com", "Another account has this e-mail address."),
+    ],
+)
+def test_it_refuses_an_account_others_would_take_for_another(
+    people, login, username, email, refused
+):
+    UserFactory(username="admin-of-a", email="taken@example.com")
+    client = login(people.admin)
+
+    response = client.post(
+        reverse("assessments:member-create", args=["org-a"]),
+        {
+            "create-username": username,
+            "create-email": email,
+            "create-password": "quiet-river-basalt-71",
+            "create-role": "viewer",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert refused in response.content.decode()
+    assert not User.objects.filter(username=username).exists()
+
+
 def test_it_refuses_a_weak_password(people, login, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     client = login(people.admin)
@@ -282,3 +311,24 @@ def test_others_do_not_create_organisations(people, login):
     )
 
     assert response.status_code == 403
+
+
+def test_an_admin_who_makes_themselves_a_viewer_lands_on_the_organisation(
+    people, login
+):
+    other = UserFactory(username="second-admin")
+    Membership.objects.create(organisation=people.org_a, user=other, role=Role.ADMIN)
+    own = Membership.objects.get(organisation=people.org_a, user=people.admin)
+    client = login(people.admin)
+
+    response = client.post(
+        reverse("assessments:member-role", args=["org-a", own.pk]),
+        {"role": "viewer"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "assessments:organisation-detail", args=["org-a"]
+    )
+    own.refresh_from_db()
+    assert own.role == Role.VIEWER

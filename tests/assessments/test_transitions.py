@@ -240,8 +240,8 @@ def test_it_refuses_every_evidence_write_when_finalised(people):
 
 
 LOCKED_MESSAGES = {
-    Status.SUBMITTED: "The assessment is submitted: answers and evidence can be "
-    "changed only while it is a draft or has been returned.",
+    Status.SUBMITTED: "The assessment is submitted: its title, period and targets "
+    "can be changed only while it is a draft or has been returned.",
     Status.FINALISED: "The assessment is finalised and can no longer be changed.",
 }
 
