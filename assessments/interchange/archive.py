@@ -138,6 +138,19 @@ class ArchiveFiles:
         return File(spool, name=name)
 
 
+def _belongs(name: str) -> bool:
+    """Say whether an exported archive may hold an entry called ``name``.
+
+    The assessment file, and evidence files named by their SHA-256; tools
+    that repack an archive may add the evidence folder itself.
+    """
+    if name in (DOCUMENT_NAME, EVIDENCE_DIR):
+        return True
+    return name.startswith(EVIDENCE_DIR) and bool(
+        SHA256.fullmatch(name[len(EVIDENCE_DIR) :])
+    )
+
+
 def _too_large(sha256, limit) -> FileRefused:
     return FileRefused(
         _("%(name)s is larger than %(limit)s, the largest evidence file accepted.")
@@ -179,6 +192,15 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
             _("The archive holds no %(name)s. Upload a ZIP exported by the portal.")
             % {"name": DOCUMENT_NAME}
         ) from None
+    for member in infos:
+        if not _belongs(member.filename):
+            raise FileRefused(
+                _(
+                    "The archive holds %(name)s, which an archive exported by the "
+                    "portal does not. Upload the archive as it was exported."
+                )
+                % {"name": member.filename[:200]}
+            )
     limit = uploads.max_upload_size()
     try:
         with archive.open(info) as member:

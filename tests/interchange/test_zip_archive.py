@@ -119,6 +119,18 @@ def test_a_missing_file_is_refused(filled, importer):
     assert not Assessment.objects.filter(organisation=importer.org).exists()
 
 
+@pytest.mark.parametrize("name", ["../../evil.txt", "evidence/notes.txt", "x.json"])
+def test_an_entry_the_export_does_not_write_is_refused(filled, importer, name):
+    content = rewritten(
+        archive_of(filled.assessment),
+        lambda members: members.update({name: b"extra"}),
+    )
+
+    with pytest.raises(FileRefused, match="which an archive exported by the portal"):
+        import_archive(importer, content)
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
 def test_files_pass_the_same_content_checks_as_uploads(
     filled, importer, private_storage
 ):
