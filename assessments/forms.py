@@ -40,6 +40,29 @@ class OrganisationForm(forms.Form):
     )
 
 
+class PreviousAssessmentSelect(forms.Select):
+    """The choice of a previous assessment, each option naming its version.
+
+    An option's ``data-settles-to`` holds the version of the standard an
+    assessment started from it gets, the latest of its standard; portal.js
+    sets the version choice to it and locks that choice.
+    """
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        # framework id -> id of the latest version of the same standard.
+        self.latest_versions = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        previous = getattr(value, "instance", None)
+        if previous is not None:
+            option["attrs"]["data-settles-to"] = self.latest_versions.get(
+                previous.framework_id, ""
+            )
+        return option
+
+
 class AssessmentCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     scope = forms.CharField(
@@ -50,21 +73,28 @@ class AssessmentCreateForm(forms.Form):
     )
     period_start = forms.DateField(label=_("Period start"), widget=DateInput)
     period_end = forms.DateField(label=_("Period end"), widget=DateInput)
+    # Needed only when starting empty: an assessment started from a previous
+    # one gets the latest version of that one's standard.
     framework = forms.ModelChoiceField(
         label=_("Version of the standard"),
         queryset=Framework.objects.none(),
+        required=False,
         empty_label=None,
+        help_text=_(
+            "When starting from a previous assessment, the latest version of "
+            "its standard is used."
+        ),
     )
     previous = forms.ModelChoiceField(
         label=_("Start from a previous assessment"),
         queryset=Assessment.objects.none(),
         required=False,
         empty_label=_("— start empty —"),
+        widget=PreviousAssessmentSelect,
         help_text=_(
             "Answers, justifications, targets, evidence and, when the scope "
             "statement above is left blank, its scope are carried over; carried "
-            "evidence must be reconfirmed. The latest version of the standard "
-            "is used."
+            "evidence must be reconfirmed."
         ),
     )
 
@@ -73,15 +103,47 @@ class AssessmentCreateForm(forms.Form):
         self.fields["framework"].queryset = Framework.objects.order_by(
             "-installed_at", "-pk"
         )
-        self.fields["previous"].queryset = Assessment.objects.filter(
+        frameworks = list(self.fields["framework"].queryset)
+        latest = {}
+        for framework in frameworks:
+            latest.setdefault(framework.code, framework)
+        self.latest_versions = {
+            framework.pk: latest[framework.code] for framework in frameworks
+        }
+        previous = self.fields["previous"]
+        previous.queryset = Assessment.objects.filter(
             organisation=organisation
         ).order_by("-period_end", "-pk")
+        previous.widget.latest_versions = {
+            pk: version.pk for pk, version in self.latest_versions.items()
+        }
+        previous.widget.attrs["data-settles"] = self["framework"].auto_id
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period cannot end before it starts."))
+
+        previous, framework = cleaned.get("previous"), cleaned.get("framework")
+        if previous is not None:
+            used = self.latest_versions[previous.framework_id]
+            if framework is not None and framework != used:
+                self.add_error(
+                    "framework",
+                    _(
+                        "An assessment started from a previous one uses the latest "
+                        "version of its standard, %(version)s. Choose that version, "
+                        "or start empty."
+                    )
+                    % {"version": used},
+                )
+            else:
+                cleaned["framework"] = used
+        elif framework is None and not self.has_error("previous"):
+            self.add_error(
+                "framework", _("Choose the version of the standard to assess against.")
+            )
         return cleaned
 
 

@@ -22,9 +22,10 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from assessments.templatetags.assessment_tags import size_limit
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def install_upload_handler(request) -> EvidenceUploadHandler:
 def too_large_error() -> ValidationError:
     return ValidationError(
         _("The file is larger than %(limit)s. Upload a smaller file.")
-        % {"limit": filesizeformat(max_upload_size())},
+        % {"limit": size_limit(max_upload_size())},
         code="too_large",
     )
 

@@ -17,6 +17,7 @@ _cache: dict[int, Catalogue] = {}
 _requirements: dict[int, dict[str, Requirement]] = {}
 _structures: dict[int, "Structure"] = {}
 _frameworks: dict[int, Framework] = {}
+_codes: dict[int, dict[int, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,26 @@ def get_requirement(framework: Framework | int, code: str) -> Requirement | None
     One query the first time, for the whole framework.
     """
     framework_id = framework if isinstance(framework, int) else framework.pk
+    return _requirements_of(framework_id).get(code)
+
+
+def get_requirement_codes(framework: Framework | int) -> dict[int, str]:
+    """Return requirement id -> code for ``framework``; no query once read.
+
+    Lets a query of answers read ``requirement_id`` instead of joining the
+    requirements for their codes.
+    """
+    framework_id = framework if isinstance(framework, int) else framework.pk
+    codes = _codes.get(framework_id)
+    if codes is None:
+        codes = _codes[framework_id] = {
+            requirement.pk: code
+            for code, requirement in _requirements_of(framework_id).items()
+        }
+    return codes
+
+
+def _requirements_of(framework_id: int) -> dict[str, Requirement]:
     requirements = _requirements.get(framework_id)
     if requirements is None:
         requirements = _requirements[framework_id] = {
@@ -80,7 +101,7 @@ def get_requirement(framework: Framework | int, code: str) -> Requirement | None
                 framework_id=framework_id
             ).select_related("module", "stage")
         }
-    return requirements.get(code)
+    return requirements
 
 
 def clear_cache() -> None:
@@ -89,6 +110,7 @@ def clear_cache() -> None:
     _requirements.clear()
     _structures.clear()
     _frameworks.clear()
+    _codes.clear()
 
 
 def _read_catalogue(framework_id: int) -> Catalogue:

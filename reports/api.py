@@ -1,12 +1,14 @@
 """PDF reports in the REST API: ask for one, follow it, download it.
 
-Asking returns the report that stands for the assessment as it is now, or
-queues a new rendering; the client then reads the report until it is done
-or failed, and downloads the file. Rendering happens in a Celery worker.
+Asking returns the report that stands for the assessment as it is now
+(200), or queues a new rendering (202); the client then reads the report
+until it is done or failed, and downloads the file. Rendering happens in a
+Celery worker.
 """
 
 import logging
 
+from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -86,11 +88,12 @@ class ReportSerializer(serializers.ModelSerializer):
     create=extend_schema(
         summary=_("Ask for a report of the assessment as it stands now"),
         description=_(
-            "Returns the report already standing for the assessment's current "
-            "state, or queues a new rendering."
+            "Answers 200 with the report already standing for the assessment's "
+            "current state, done or still pending, or 202 with a new rendering "
+            "queued."
         ),
         request=None,
-        responses={202: ReportSerializer},
+        responses={200: ReportSerializer, 202: ReportSerializer},
     ),
 )
 class ReportViewSet(
@@ -112,10 +115,14 @@ class ReportViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
+        # Ids only grow, so a report with a higher one is new since the request.
+        latest = self.get_queryset().aggregate(latest=Max("pk"))["latest"] or 0
         report = services.report_request(assessment=self.assessment, actor=request.user)
         return Response(
             ReportSerializer(report, context=self.get_serializer_context()).data,
-            status=status.HTTP_202_ACCEPTED,
+            status=(
+                status.HTTP_202_ACCEPTED if report.pk > latest else status.HTTP_200_OK
+            ),
         )
 
     @extend_schema(

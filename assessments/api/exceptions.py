@@ -26,8 +26,8 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
     default_detail = gettext_lazy("The object was changed in the meantime.")
 
-    def __init__(self, detail=None, *, current=None):
-        super().__init__(detail)
+    def __init__(self, detail=None, code=None, *, current=None):
+        super().__init__(detail, code)
         self.current = current
 
 
@@ -86,6 +86,27 @@ def _summary(detail) -> str:
     )
 
 
+def _unreadable_body(request) -> exceptions.ParseError:
+    """Return a parse error in the caller's language.
+
+    The parsers' own message ends with the text of the exception that
+    stopped them, which is in English and says more about the parser than
+    about the body.
+    """
+    media_type = (getattr(request, "content_type", "") or "").split(";")[0].strip()
+    if not media_type or media_type.endswith("json"):
+        return exceptions.ParseError(
+            _("The request body is not valid JSON. Check its syntax and send it again.")
+        )
+    return exceptions.ParseError(
+        _(
+            "The request body cannot be read as %(media_type)s. Check it and "
+            "send it again."
+        )
+        % {"media_type": media_type}
+    )
+
+
 def _body(exc: exceptions.APIException) -> dict:
     body = {
         "code": _first_code(exc.get_codes()),
@@ -115,6 +136,8 @@ def exception_handler(exc, context):
         exc = _from_django_validation(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Nothing was found at this address."))
+    elif isinstance(exc, exceptions.ParseError):
+        exc = _unreadable_body(context.get("request"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(
             str(exc) or _("Your role does not allow this action.")

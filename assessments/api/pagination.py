@@ -1,6 +1,11 @@
 """Pagination of every list of the API."""
 
+from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
+
+# The links are absolute, on the host the request was sent to; examples
+# show their path only, which is the same wherever the portal is served.
+LINK_EXAMPLE = "/api/v1/assessments/?page={page}"
 
 
 class PagePagination(PageNumberPagination):
@@ -9,6 +14,30 @@ class PagePagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        links = {
+            "next": (
+                4,
+                _(
+                    "The address of the next page, on the host the request was "
+                    "sent to; null on the last page."
+                ),
+            ),
+            "previous": (
+                2,
+                _(
+                    "The address of the previous page, on the host the request "
+                    "was sent to; null on the first page."
+                ),
+            ),
+        }
+        for name, (page, description) in links.items():
+            response["properties"][name].update(
+                example=LINK_EXAMPLE.format(page=page), description=description
+            )
+        return response
 
 
 class SelectorPagination(PagePagination):

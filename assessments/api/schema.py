@@ -17,8 +17,12 @@ ERROR_DESCRIPTIONS = {
     401: _("No valid session or token was sent."),
     403: _("Your role does not allow this action."),
     404: _("Nothing visible to you is at this address."),
-    409: _("Someone else changed the object since the version you sent."),
+    409: _(
+        "The object is not at the version you sent: it was changed since, or "
+        "it never had that version."
+    ),
     413: _("The uploaded file is larger than the limit."),
+    415: _("The body is not sent as multipart/form-data, as uploads must be."),
     429: _("Too many requests; wait before trying again."),
 }
 

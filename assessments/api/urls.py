@@ -5,6 +5,11 @@ from rest_framework.routers import SimpleRouter
 from assessments.api.views.answers import AnswerViewSet
 from assessments.api.views.assessments import AssessmentViewSet, AuditorGrantViewSet
 from assessments.api.views.evidence import EvidenceLinkViewSet, EvidenceViewSet
+from assessments.api.views.interchange import (
+    AssessmentImportViewSet,
+    ExportViewSet,
+    QuestionnaireViewSet,
+)
 from assessments.api.views.organisations import (
     MembershipViewSet,
     OrganisationTokenViewSet,
@@ -25,6 +30,9 @@ router.register(f"{ORGANISATION}/members", MembershipViewSet, basename="membersh
 router.register(
     f"{ORGANISATION}/tokens", OrganisationTokenViewSet, basename="organisation-token"
 )
+router.register(
+    f"{ORGANISATION}/import", AssessmentImportViewSet, basename="assessment-import"
+)
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register(f"{ASSESSMENT}/answers", AnswerViewSet, basename="answer")
 router.register(f"{ASSESSMENT}/evidence", EvidenceViewSet, basename="evidence")
@@ -34,6 +42,10 @@ router.register(f"{ASSESSMENT}/comments", CommentViewSet, basename="comment")
 router.register(f"{ASSESSMENT}/findings", FindingViewSet, basename="finding")
 router.register(f"{ASSESSMENT}/auditors", AuditorGrantViewSet, basename="auditor-grant")
 router.register(f"{ASSESSMENT}/reports", ReportViewSet, basename="report")
+router.register(f"{ASSESSMENT}/export", ExportViewSet, basename="export")
+router.register(
+    f"{ASSESSMENT}/questionnaire", QuestionnaireViewSet, basename="questionnaire"
+)
 router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = router.urls

@@ -3,7 +3,9 @@
 The archive holds ``assessment.json`` and every evidence file once, at
 ``evidence/<sha256>`` however many items share it. Reading opens nothing
 but those names, so paths inside the archive never reach the file system,
-and every member is read with a size cap, whatever its header claims.
+and every member is read with a size cap, whatever its header claims. An
+import takes the archive only when its files are exactly those that the
+file items of ``assessment.json`` list.
 """
 
 import hashlib
@@ -13,13 +15,13 @@ import zipfile
 
 from django.conf import settings
 from django.core.files import File
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from assessments import uploads
-from assessments.interchange.errors import FileRefused
+from assessments.interchange.errors import FileRefused, FileTooLarge
 from assessments.interchange.json_io import SHA256, dump, export_document, load
 from assessments.models import Evidence, EvidenceKind
+from assessments.templatetags.assessment_tags import size_limit
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +102,47 @@ class ArchiveFiles:
             and SHA256.fullmatch(info.filename[len(EVIDENCE_DIR) :])
         }
 
-    def __contains__(self, sha256: str) -> bool:
-        return sha256 in self.members
+    def check_listed(self, evidence) -> None:
+        """Raise FileRefused unless the files are those the file items list.
+
+        ``evidence`` is the parsed evidence of the assessment file, in its
+        order. An item whose SHA-256 names no file and a file that no item
+        names are both refused, so a hash edited in the assessment file is
+        reported as both.
+        """
+        problems, listed = [], set()
+        for index, item in enumerate(evidence):
+            if item.kind != EvidenceKind.FILE:
+                continue
+            listed.add(item.sha256)
+            if item.sha256 not in self.members:
+                problems.append(
+                    _(
+                        "evidence[%(index)d] (“%(title)s”): the SHA-256 listed for "
+                        "this item in %(document)s matches no file in the archive; "
+                        "there is no %(name)s. Upload the archive as it was "
+                        "exported, with its files and their hashes unchanged."
+                    )
+                    % {
+                        "index": index,
+                        "title": item.title,
+                        "document": DOCUMENT_NAME,
+                        "name": EVIDENCE_DIR + item.sha256,
+                    }
+                )
+        for sha256 in self.members:
+            if sha256 in listed:
+                continue
+            problems.append(
+                _(
+                    "The archive holds %(name)s, which no evidence item in "
+                    "%(document)s lists by its SHA-256. Upload the archive as it "
+                    "was exported, with its files and their hashes unchanged."
+                )
+                % {"name": EVIDENCE_DIR + sha256, "document": DOCUMENT_NAME}
+            )
+        if problems:
+            raise FileRefused(problems)
 
     def extract(self, sha256: str, name: str) -> File:
         """Return the file ``sha256`` as a temporary file named ``name``.
@@ -154,7 +195,7 @@ def _belongs(name: str) -> bool:
 def _too_large(sha256, limit) -> FileRefused:
     return FileRefused(
         _("%(name)s is larger than %(limit)s, the largest evidence file accepted.")
-        % {"name": EVIDENCE_DIR + sha256, "limit": filesizeformat(limit)}
+        % {"name": EVIDENCE_DIR + sha256, "limit": size_limit(limit)}
     )
 
 
@@ -164,6 +205,27 @@ def is_archive(uploaded) -> bool:
     head = uploaded.read(4)
     uploaded.seek(0)
     return head == b"PK\x03\x04"
+
+
+def read_assessment_file(uploaded) -> tuple[dict, "ArchiveFiles | None"]:
+    """Return the assessment file of an upload and, from an archive, its files.
+
+    ``uploaded`` is an archive or a JSON file; a JSON file brings no files
+    (None). Raise FileTooLarge for a JSON file above the upload limit, and
+    FileRefused for one that cannot be read.
+    """
+    if is_archive(uploaded):
+        return open_archive(uploaded)
+    if uploaded.size > uploads.max_upload_size():
+        raise FileTooLarge(uploads.too_large_error().messages)
+    return load(uploaded.read()), None
+
+
+def archive_too_large() -> str:
+    """Return the message refusing an archive above :func:`max_archive_size`."""
+    return _("The file is larger than %(limit)s. Upload a smaller file.") % {
+        "limit": size_limit(max_archive_size())
+    }
 
 
 def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
@@ -213,6 +275,6 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
     if len(raw) > limit:
         raise FileRefused(
             _("%(name)s is larger than %(limit)s.")
-            % {"name": DOCUMENT_NAME, "limit": filesizeformat(limit)}
+            % {"name": DOCUMENT_NAME, "limit": size_limit(limit)}
         )
     return load(raw), ArchiveFiles(archive)

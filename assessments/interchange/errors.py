@@ -1,4 +1,4 @@
-"""The error raised when an imported or uploaded file is refused."""
+"""The errors raised when an imported or uploaded file is refused."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,3 +21,7 @@ class FileRefused(ValidationError):
                 _("… and %(count)d more problems.") % {"count": rest},
             ]
         super().__init__(problems, code="refused")
+
+
+class FileTooLarge(FileRefused):
+    """Raised when a file is refused for its size alone, before it is read."""

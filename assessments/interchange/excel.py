@@ -19,7 +19,6 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import Truncator
@@ -35,6 +34,7 @@ from assessments.interchange.errors import FileRefused
 from assessments.interchange.selectors import clean_text
 from assessments.models import Answer, AnswerStatus
 from assessments.services.limits import TEXT_LIMITS
+from assessments.templatetags.assessment_tags import size_limit
 from maturity.models import Requirement
 
 FORMAT = "aimrg-questionnaire"
@@ -282,7 +282,7 @@ def _check_file(uploaded) -> None:
     if unpacked > MAX_UNPACKED:
         raise FileRefused(
             _("The workbook unpacks to more than %(limit)s; it cannot be read.")
-            % {"limit": filesizeformat(MAX_UNPACKED)}
+            % {"limit": size_limit(MAX_UNPACKED)}
         )
 
 

@@ -282,15 +282,17 @@ class ParsedAssessment:
     comments: list[ParsedComment] = field(default_factory=list)
 
 
-def parse_document(document: dict) -> ParsedAssessment:
+def parse_document(document: dict, *, with_reviews: bool = True) -> ParsedAssessment:
     """Return the checked content of an assessment file.
 
     Raise FileRefused listing every problem found: an unknown format or
     framework version stops the reading at once, anything else is collected.
+    Without ``with_reviews`` the reviews, findings and comments are left
+    unread, so they cannot refuse the file: each of them need only be a list.
     """
     framework = _read_header(document)
     reader = _Reader(framework)
-    parsed = reader.assessment(document)
+    parsed = reader.assessment(document, with_reviews=with_reviews)
     if reader.errors:
         raise FileRefused(reader.errors)
     return parsed
@@ -465,13 +467,16 @@ class _Reader:
             return None
         return value
 
-    def entries(self, document, key) -> list[tuple[str, dict]]:
+    def listed(self, document, key) -> list:
         value = document.get(key, [])
         if not isinstance(value, list):
             self.error(key, _("must be a list."))
             return []
+        return value
+
+    def entries(self, document, key) -> list[tuple[str, dict]]:
         result = []
-        for index, entry in enumerate(value):
+        for index, entry in enumerate(self.listed(document, key)):
             where = f"{key}[{index}]"
             if isinstance(entry, dict):
                 result.append((where, entry))
@@ -481,7 +486,7 @@ class _Reader:
 
     # --- parts
 
-    def assessment(self, document) -> ParsedAssessment:
+    def assessment(self, document, *, with_reviews: bool) -> ParsedAssessment:
         part = document.get("assessment")
         if not isinstance(part, dict):
             self.error("assessment", _("must be an object."))
@@ -495,6 +500,14 @@ class _Reader:
         answers = self.answers(document)
         answered = {answer.code for answer in answers}
         evidence = self.evidence(document)
+        reviews, findings, comments = [], [], []
+        if with_reviews:
+            reviews = self.reviews(document, answered)
+            findings = self.findings(document)
+            comments = self.comments(document, {item.ref for item in evidence})
+        else:
+            for key in ("reviews", "findings", "comments"):
+                self.listed(document, key)
         return ParsedAssessment(
             framework=self.framework,
             title=self.text(part, "title", "assessment", max_length=200, required=True),
@@ -507,9 +520,9 @@ class _Reader:
             targets=self.targets(part),
             answers=answers,
             evidence=evidence,
-            reviews=self.reviews(document, answered),
-            findings=self.findings(document),
-            comments=self.comments(document, {item.ref for item in evidence}),
+            reviews=reviews,
+            findings=findings,
+            comments=comments,
         )
 
     def targets(self, part) -> dict[str, int]:

@@ -8,8 +8,11 @@ its hashes, so a verdict in it proves nothing: each review comes in as a
 comment on its answer, never as a review, and the verified reading waits
 for an auditor of this portal. The portal cannot vouch for the people the
 file names either, so everything imported is recorded as written by the
-importer; comments, and the comments made of reviews, name the original
-author and time in their first line.
+importer at the time of the import; comments, and the comments made of
+reviews, name the original author and time in their first line. Left
+out, reviews, findings and comments are not read, so they cannot refuse
+the file. An import whose title the organisation already uses is marked
+as imported, so that the two can be told apart.
 
 Applying a workbook saves its new and changed answers through
 ``answer_save``, based on the versions the workbook was downloaded with.
@@ -39,10 +42,13 @@ from assessments.models import (
     Verdict,
 )
 from assessments.permissions import Action, can, require
+from assessments.selectors.history import IMPORTED
 from assessments.services.common import save_as
 from maturity.models import Requirement
 
 logger = logging.getLogger(__name__)
+
+TITLE_LENGTH = Assessment._meta.get_field("title").max_length
 
 
 class PlanOutdated(ValidationError):
@@ -60,6 +66,8 @@ class ImportResult:
     reviews_as_comments: int
     findings: int
     comments: int
+    # The title of the file when the organisation already used it, else "".
+    renamed_from: str = ""
 
 
 def require_importer(actor, organisation) -> None:
@@ -81,18 +89,20 @@ def assessment_import(
     """Create a draft assessment of ``organisation`` from an assessment file.
 
     ``files`` reads the evidence files of an archive; without it file items
-    are left out. Each file must match its SHA-256 and pass the checks of an
-    upload. Any problem raises FileRefused and leaves nothing behind.
+    are left out. The archive must hold the files the items list and no
+    other, and each must match its SHA-256 and pass the checks of an upload.
+    Reviews, findings and comments are read only ``with_reviews``. Any
+    problem raises FileRefused and leaves nothing behind.
     """
     require_importer(actor, organisation)
-    parsed = parse_document(document)
+    parsed = parse_document(document, with_reviews=with_reviews)
+    if files is not None:
+        files.check_listed(parsed.evidence)
 
     stored_paths: list[str] = []
     try:
         with transaction.atomic():
-            result = _write(
-                parsed, organisation, files, with_reviews, actor, stored_paths
-            )
+            result = _write(parsed, organisation, files, actor, stored_paths)
     except BaseException:
         for path in stored_paths:
             uploads.remove_stored(path)
@@ -111,16 +121,18 @@ def assessment_import(
     return result
 
 
-def _write(parsed: ParsedAssessment, organisation, files, with_reviews, actor, stored):
+def _write(parsed: ParsedAssessment, organisation, files, actor, stored):
+    title = _unused_title(organisation, parsed.title)
     assessment = services.assessment_create(
         organisation=organisation,
         framework=parsed.framework,
-        title=parsed.title,
+        title=title,
         scope=parsed.scope,
         period_start=parsed.period_start,
         period_end=parsed.period_end,
         targets=parsed.targets,
         actor=actor,
+        reason=IMPORTED,
     )
     requirements = dict(
         Requirement.objects.filter(framework=parsed.framework).values_list("code", "pk")
@@ -157,22 +169,49 @@ def _write(parsed: ParsedAssessment, organisation, files, with_reviews, actor, s
     evidence_by_ref, left_out = _write_evidence(
         parsed, assessment, files, actor, stored, answer_id
     )
-    reviews = findings = comments = 0
-    if with_reviews:
-        reviews = _write_reviews_as_comments(parsed, assessment, answers, actor, now)
-        findings = _write_findings(parsed, assessment, requirements, actor, now)
-        comments = _write_comments(
-            parsed, assessment, evidence_by_ref, answer_id, actor
-        )
+    # Empty unless the reviews, findings and comments were asked for.
+    reviews = _reviews_as_comments(parsed, assessment, answers, actor)
+    comments = _comments(parsed, assessment, evidence_by_ref, answer_id, actor)
+    _write_comments([*reviews, *comments], actor, now)
+    findings = _write_findings(parsed, assessment, requirements, actor, now)
     return ImportResult(
         assessment=assessment,
         answers=len(parsed.answers),
         evidence=len(evidence_by_ref),
         files_left_out=left_out,
-        reviews_as_comments=reviews,
+        reviews_as_comments=len(reviews),
         findings=findings,
-        comments=comments,
+        comments=len(comments),
+        renamed_from=parsed.title if title != parsed.title else "",
     )
+
+
+def _unused_title(organisation, title: str) -> str:
+    """Return ``title``, marked as imported if ``organisation`` already uses it."""
+    taken = {
+        used.strip().casefold()
+        for used in Assessment.objects.filter(organisation=organisation).values_list(
+            "title", flat=True
+        )
+    }
+    candidate, number = title, 1
+    while candidate.strip().casefold() in taken:
+        candidate = _marked(title, number)
+        number += 1
+    return candidate
+
+
+def _marked(title: str, number: int) -> str:
+    """Return ``title`` marked as its ``number``-th import, shortened to fit."""
+    if number == 1:
+        mark = _("%(title)s (imported)")
+    else:
+        mark = _("%(title)s (imported %(number)d)")
+    marked = mark % {"title": title, "number": number}
+    overflow = len(marked) - TITLE_LENGTH
+    if overflow > 0:
+        marked = mark % {"title": title[:-overflow].rstrip(), "number": number}
+    return marked
 
 
 def _write_evidence(parsed, assessment, files, actor, stored, answer_id):
@@ -220,11 +259,6 @@ def _write_evidence(parsed, assessment, files, actor, stored, answer_id):
 def _store_file(item, files, assessment, stored) -> dict:
     """Check the archived file of ``item`` and store it; return its fields."""
     where = f"evidence/{item.sha256}"
-    if item.sha256 not in files:
-        raise FileRefused(
-            _("%(name)s (“%(title)s”) is missing from the archive.")
-            % {"name": where, "title": item.title}
-        )
     with files.extract(item.sha256, item.original_name or item.sha256) as handle:
         try:
             content_type = uploads.check_upload(handle)
@@ -252,11 +286,12 @@ def _store_file(item, files, assessment, stored) -> dict:
     }
 
 
-def _write_reviews_as_comments(parsed, assessment, answers, actor, now) -> int:
-    """Write each review of the file as a comment on its answer.
+def _reviews_as_comments(parsed, assessment, answers, actor) -> list:
+    """Return each review of the file as a comment on its answer, unsaved.
 
     A Review row would count in the verified reading, which only an auditor
-    of this portal may make; the comment keeps what the file said.
+    of this portal may make; the comment keeps what the file said. Each
+    comment comes with the time of its review, to be written in order.
     """
     rows = []
     for review in parsed.reviews:
@@ -271,17 +306,14 @@ def _write_reviews_as_comments(parsed, assessment, answers, actor, now) -> int:
         text = f"[{heading}]"
         if review.comment:
             text = f"{text}\n{review.comment}"
-        rows.append(
-            Comment(
-                assessment=assessment,
-                answer_id=answers[review.code],
-                author=actor,
-                text=text,
-                created_at=review.reviewed_at or now,
-            )
+        comment = Comment(
+            assessment=assessment,
+            answer_id=answers[review.code],
+            author=actor,
+            text=text,
         )
-    bulk_create_with_history(rows, Comment, default_user=actor)
-    return len(rows)
+        rows.append((review.reviewed_at, comment))
+    return rows
 
 
 def _write_findings(parsed, assessment, requirements, actor, now) -> int:
@@ -306,33 +338,62 @@ def _write_findings(parsed, assessment, requirements, actor, now) -> int:
     return len(parsed.findings)
 
 
-def _write_comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> int:
+def _comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> list:
+    """Return the comments of the file, unsaved, each with its time."""
     rows = []
-    for comment in parsed.comments:
-        evidence = evidence_by_ref.get(comment.evidence_ref)
-        if comment.code is None and evidence is None:
+    for entry in parsed.comments:
+        evidence = evidence_by_ref.get(entry.evidence_ref)
+        if entry.code is None and evidence is None:
             # Its evidence item was a file left out of a JSON import.
             continue
-        byline = _byline(comment.author, comment.written_at)
-        rows.append(
-            Comment(
-                assessment=assessment,
-                answer_id=answer_id(comment.code) if comment.code else None,
-                evidence=evidence,
-                author=actor,
-                text=f"[{byline}]\n{comment.text}",
-                created_at=comment.written_at or timezone.now(),
-            )
+        comment = Comment(
+            assessment=assessment,
+            answer_id=answer_id(entry.code) if entry.code else None,
+            evidence=evidence,
+            author=actor,
+            text=f"[{_origin(entry.author, entry.written_at)}]\n{entry.text}",
         )
-    bulk_create_with_history(rows, Comment, default_user=actor)
-    return len(rows)
+        rows.append((entry.written_at, comment))
+    return rows
+
+
+def _write_comments(rows, actor, now) -> None:
+    """Write ``(time, comment)`` pairs in the order they were written.
+
+    A comment is shown under its author's name and its time; the author is
+    the importer, so the time is the import's, or the two would pass the
+    importer off as the writer. The original author and time are in the
+    text, and the order of the rows keeps the order of the conversation.
+    """
+    rows = sorted(rows, key=lambda row: (row[0] is None, row[0] or now))
+    comments = [comment for moment, comment in rows]
+    for comment in comments:
+        comment.created_at = now
+    bulk_create_with_history(comments, Comment, default_user=actor)
+
+
+def _origin(author: str, moment) -> str:
+    """Return the first line of an imported comment: who wrote it, and when."""
+    if author and moment:
+        origin = _("Imported comment, originally written by %(author)s on %(time)s")
+    elif author:
+        origin = _("Imported comment, originally written by %(author)s")
+    elif moment:
+        origin = _("Imported comment, originally written on %(time)s")
+    else:
+        origin = _("Imported comment; the file does not name its author")
+    return origin % {"author": author, "time": _local(moment) if moment else ""}
 
 
 def _byline(name: str, moment) -> str:
     byline = name or "?"
     if moment:
-        byline = f"{byline}, {timezone.localtime(moment):%Y-%m-%d %H:%M}"
+        byline = f"{byline}, {_local(moment)}"
     return byline
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 # ------------------------------------------------------------- workbook

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import uploads
 from assessments.interchange import excel, json_io, selectors, services, staging
 from assessments.interchange.archive import (
-    is_archive,
+    archive_too_large,
     max_archive_size,
-    open_archive,
+    read_assessment_file,
     write_archive,
 )
 from assessments.interchange.csv_io import answers_csv
@@ -306,7 +305,7 @@ def _assessment_import(request, org, handler):
     if request.method == "POST":
         valid = form.is_valid()
         if handler.exceeded:
-            errors = [_archive_too_large()]
+            errors = [archive_too_large()]
         elif valid:
             try:
                 result = _import(request, organisation, form.cleaned_data)
@@ -329,20 +328,8 @@ def _assessment_import(request, org, handler):
     return render(request, "interchange/assessment_import.html", context, status=status)
 
 
-def _archive_too_large() -> str:
-    return _("The file is larger than %(limit)s. Upload a smaller file.") % {
-        "limit": filesizeformat(max_archive_size())
-    }
-
-
 def _import(request, organisation, data):
-    uploaded = data["file"]
-    if is_archive(uploaded):
-        document, files = open_archive(uploaded)
-    elif uploaded.size > uploads.max_upload_size():
-        raise FileRefused(uploads.too_large_error().messages)
-    else:
-        document, files = json_io.load(uploaded.read()), None
+    document, files = read_assessment_file(data["file"])
     return services.assessment_import(
         organisation=organisation,
         document=document,
@@ -361,6 +348,12 @@ def _imported_message(result) -> str:
         "answers": result.answers,
         "evidence": result.evidence,
     }
+    if result.renamed_from:
+        message += " " + _(
+            "The organisation already has an assessment titled “%(title)s”, so "
+            "this one is marked as imported in its title; change it under "
+            "“Title, period and targets” if you like."
+        ) % {"title": result.renamed_from}
     if result.reviews_as_comments:
         message += " " + ngettext(
             "%(count)d verdict from the file came in as a comment on its answer; "

@@ -9,10 +9,12 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentTarget,
+    AuditorGrant,
     Status,
     StatusChange,
     Verdict,
 )
+from assessments.permissions import active_grants
 from assessments.selectors.readings import level_names, level_names_of, readings_of
 from assessments.selectors.reviews import (
     VERDICT_COLUMNS,
@@ -39,6 +41,25 @@ def member_assessments(user, limit=20):
         .select_related("organisation", "framework")
         .distinct()[:limit]
     )
+
+
+def ended_audits(user) -> list[AuditorGrant]:
+    """Return the latest ended grant of ``user`` for each assessment; one query.
+
+    A grant ends when revoked or past its last day. Each comes with its
+    assessment and organisation, the latest grant first; assessments the
+    user audits now are left out.
+    """
+    grants = (
+        AuditorGrant.objects.filter(user=user)
+        .exclude(assessment__in=active_grants().filter(user=user).values("assessment"))
+        .select_related("assessment__organisation")
+        .order_by("-granted_at", "-pk")
+    )
+    latest = {}
+    for grant in grants:
+        latest.setdefault(grant.assessment_id, grant)
+    return list(latest.values())
 
 
 def status_history(assessment):

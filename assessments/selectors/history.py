@@ -42,6 +42,14 @@ from maturity.models import Module, Requirement
 
 # The change reason of the rows recorded when history began to be kept.
 BASELINE = "baseline"
+# Change reasons of versions made to record an event rather than a change of
+# fields: an assessment's first version when it was imported from a file, a
+# membership's version when the member's lockout after failed logins was
+# lifted.
+IMPORTED = "imported"
+LOCKOUT_LIFTED = "lockout-lifted"
+# The reasons a summary tells in words.
+TOLD_REASONS = frozenset({IMPORTED, LOCKOUT_LIFTED})
 PAGE_SIZE = 50
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -209,12 +217,30 @@ ASSESSMENT_TRACKS = (
     ),
 )
 
+
+def _imported_or_deleted(organisation) -> Q:
+    """Match the versions of assessments imported into or deleted from it.
+
+    The other changes of an assessment are in its own history; a deleted
+    draft has no page left to show them.
+    """
+    return Q(organisation_id=organisation.pk) & (
+        Q(history_type=DELETED) | Q(history_change_reason=IMPORTED)
+    )
+
+
 ORGANISATION_TRACKS = (
     Track(
         "membership",
         Membership,
         ("role",),
         lambda organisation: Q(organisation_id=organisation.pk),
+    ),
+    Track(
+        "assessment",
+        Assessment,
+        ("title", "period_start", "period_end"),
+        _imported_or_deleted,
     ),
 )
 
@@ -229,7 +255,10 @@ def assessment_history(assessment, page_number=1):
 
 
 def organisation_history(organisation, page_number=1):
-    """Return one page of the membership changes of ``organisation``."""
+    """Return one page of the changes of ``organisation``.
+
+    Its memberships, lockouts lifted, and assessments imported or deleted.
+    """
     return _history(organisation, ORGANISATION_TRACKS, page_number, None)
 
 
@@ -419,12 +448,7 @@ def _change(track, record, before, names, assessment, areas) -> Change:
         action=record.history_type,
         subject=_subject(track.kind, record, names),
         url=_url(track.kind, record, names, assessment, areas),
-        # A reason about evidence is told by the summary instead.
-        reason=(
-            record.history_change_reason or ""
-            if track.kind != "answer" or not _evidence_reason(record)[0]
-            else ""
-        ),
+        reason=_reason(track.kind, record),
     )
     changed = _changed_fields(track, record, before)
     for model_field, old in changed:
@@ -444,6 +468,16 @@ def _change(track, record, before, names, assessment, areas) -> Change:
         names,
     )
     return change
+
+
+def _reason(kind, record) -> str:
+    """Return the change reason of ``record``, unless its summary tells it."""
+    reason = record.history_change_reason or ""
+    if reason in TOLD_REASONS:
+        return ""
+    if kind == "answer" and _evidence_reason(record)[0]:
+        return ""
+    return reason
 
 
 def _display(model_field, value, names) -> str:
@@ -526,6 +560,12 @@ def _summary(kind, record, before, changed, names) -> str:
         return _("Revoked the access.")
     if kind == "assessment" and action == CHANGED and not changed:
         return _("Saved the settings; the title, scope and period stayed the same.")
+    if kind == "assessment" and record.history_change_reason == IMPORTED:
+        return _("Imported from an assessment file, as a draft.")
+    if kind == "assessment" and action == DELETED:
+        return _("Deleted the draft with its answers and evidence.")
+    if kind == "membership" and record.history_change_reason == LOCKOUT_LIFTED:
+        return _("Lifted the lockout after too many failed logins.")
     return ""
 
 

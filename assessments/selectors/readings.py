@@ -18,7 +18,7 @@ from assessments.selectors.reviews import (
     verdicts_from,
     verdicts_of,
 )
-from maturity.catalogues import get_catalogue, get_structure
+from maturity.catalogues import get_catalogue, get_requirement_codes, get_structure
 from maturity.models import LEVEL_ORDINALS
 from maturity.scoring import (
     AreaScore,
@@ -47,12 +47,21 @@ class Readings:
 
 
 def targets_of(assessment) -> dict[str, int]:
-    """Return module code -> target level of ``assessment``."""
-    return dict(
-        AssessmentTarget.objects.filter(assessment=assessment).values_list(
-            "module__code", "level"
-        )
-    )
+    """Return module code -> target level of ``assessment``; one query.
+
+    The module codes come from the framework's structure in memory, sparing
+    the query a join.
+    """
+    codes = {
+        module.pk: module.code
+        for module in get_structure(assessment.framework_id).modules
+    }
+    return {
+        codes[module_id]: level
+        for module_id, level in AssessmentTarget.objects.filter(
+            assessment=assessment
+        ).values_list("module_id", "level")
+    }
 
 
 def target_rows(assessment):
@@ -66,21 +75,28 @@ def target_rows(assessment):
 
 def answer_statuses(assessment) -> dict[str, str]:
     """Return requirement code -> status of the answered requirements."""
-    return dict(
-        Answer.objects.filter(assessment=assessment)
+    codes = get_requirement_codes(assessment.framework_id)
+    return {
+        codes[requirement_id]: status
+        for requirement_id, status in Answer.objects.filter(assessment=assessment)
         .exclude(status="")
-        .values_list("requirement__code", "status")
-    )
+        .values_list("requirement_id", "status")
+    }
 
 
 def answer_standing(assessment) -> tuple[dict[str, str], Verdicts]:
     """Return the self-assessed statuses and the verdicts of ``assessment``.
 
-    :func:`answer_statuses` and :func:`verdicts_of` in one query.
+    :func:`answer_statuses` and :func:`verdicts_of` in one query. The
+    requirements' codes are looked up in memory rather than joined.
     """
-    rows = list(
-        Answer.objects.filter(assessment=assessment).values_list(*VERDICT_COLUMNS)
-    )
+    codes = get_requirement_codes(assessment.framework_id)
+    rows = [
+        (codes[requirement_id], *columns)
+        for requirement_id, *columns in Answer.objects.filter(
+            assessment=assessment
+        ).values_list("requirement_id", *VERDICT_COLUMNS[1:])
+    ]
     statuses = {code: status for code, status, *_review in rows if status}
     return statuses, verdicts_from(rows)
 

@@ -81,8 +81,14 @@ def assessment_create(
     actor,
     targets: dict[str, int] | None = None,
     previous: Assessment | None = None,
+    reason: str | None = None,
 ) -> Assessment:
-    """Create a draft assessment of ``organisation`` pinned to ``framework``."""
+    """Create a draft assessment of ``organisation`` pinned to ``framework``.
+
+    ``reason`` becomes the change reason of its first version in the history;
+    an import gives ``selectors.history.IMPORTED``, which the organisation's
+    history lists.
+    """
     require(actor, Action.CREATE_ASSESSMENT, organisation)
     _check_settings(scope, period_start, period_end)
 
@@ -98,6 +104,7 @@ def assessment_create(
             created_by=actor,
         ),
         actor,
+        reason=reason,
     )
     _save_targets(assessment, framework, targets or {}, actor)
     logger.info("Assessment %s created by user %s", assessment.pk, actor.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Membership, Organisation, Role
 from assessments.permissions import Action, active_grants, forget_access, require
 from assessments.selectors import person_name
+from assessments.selectors.history import LOCKOUT_LIFTED
 from assessments.services.common import User, delete_as, find_user, save_as
 
 logger = logging.getLogger(__name__)
@@ -172,11 +173,15 @@ def membership_unlock(*, membership, actor) -> int:
     """Lift a member's lockout after failed logins; return the attempts reset.
 
     Clears the failures of the member's username from every address, through
-    django-axes' own reset, so the next login is counted from zero.
+    django-axes' own reset, so the next login is counted from zero. The
+    organisation's history keeps who lifted it and when, as a version of the
+    membership with the same role: axes keeps no record of a reset.
     """
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
 
     count = axes_reset(username=membership.user.get_username())
+    if count:
+        save_as(membership, actor, reason=LOCKOUT_LIFTED, update_fields=["role"])
     logger.info(
         "Login lockout of user %s lifted by user %s of organisation %s "
         "(%d attempt records reset)",

@@ -1,4 +1,4 @@
-"""The audit trail pages of an assessment and of an organisation's members."""
+"""The audit trail pages of an assessment and of an organisation."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

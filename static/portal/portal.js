@@ -3,10 +3,26 @@
 (function () {
   "use strict";
 
+  // A choice that settles another, such as the previous assessment a new
+  // one starts from settling the version of the standard, sets the field
+  // named by data-settles to the value its option names and locks it. A
+  // locked field is not sent; the server settles it the same way.
+  function settle(select) {
+    var settled = document.getElementById(select.getAttribute("data-settles"));
+    if (!settled) return;
+    var option = select.options[select.selectedIndex];
+    var value = option ? option.getAttribute("data-settles-to") : null;
+    if (value) settled.value = value;
+    settled.disabled = Boolean(value);
+  }
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches && target.matches("select[data-autosubmit]")) {
       target.form.submit();
+    }
+    if (target.matches && target.matches("select[data-settles]")) {
+      settle(target);
     }
   });
 
@@ -16,6 +32,10 @@
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-settles]").forEach(settle);
   });
 
   // A list that scrolls in a box of its own, such as a row of tabs too wide

@@ -2,7 +2,9 @@
 
 The personas are those of the assessments tests: organisation A's admin,
 assessor and viewer, an auditor granted A's first assessment, an auditor
-whose grant expired yesterday, and the admin of organisation B.
+whose grant expired yesterday, and the admin of organisation B. The
+interchange tests' ``filled`` assessment and ``importer`` organisation
+serve the tests of export and import.
 """
 
 import pytest
@@ -17,6 +19,7 @@ from tests.assessments.conftest import (  # noqa: F401  (fixtures)
     people,
     private_storage,
 )
+from tests.interchange.conftest import filled, importer  # noqa: F401  (fixtures)
 
 
 def _schema_urls_wired() -> bool:

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments.api.models import PersonalToken
 from assessments.models import Comment, Finding, Review, Status
@@ -71,6 +74,20 @@ def _in_review(people):
     people.assessment.save()
 
 
+def _viewer_locked_out(people):
+    AccessAttempt.objects.create(
+        username=people.viewer.username,
+        ip_address="127.0.0.1",
+        user_agent="",
+        http_accept="",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        attempt_time=timezone.now(),
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+
+
 def _submitted(people):
     people.assessment.status = Status.SUBMITTED
     people.assessment.save()
@@ -107,6 +124,10 @@ CASES = [
     Case("findings", "get", on("findings/"), READ_ALL),
     Case("history", "get", on("history/"), _expect(200, 403, 403, 200)),
     Case("auditors", "get", on("auditors/"), ADMIN_ONLY),
+    Case("export json", "get", on("export/json/"), READ_ALL),
+    Case("export zip", "get", on("export/zip/"), READ_ALL),
+    Case("export csv", "get", on("export/csv/"), READ_ALL),
+    Case("export workbook", "get", on("export/xlsx/"), READ_ALL),
     Case(
         "save answer",
         "put",
@@ -182,6 +203,17 @@ CASES = [
         prepare=_in_review,
     ),
     Case(
+        "accept page",
+        "post",
+        on("reviews/accept-page/"),
+        AUDITOR_ONLY,
+        data=lambda o: {
+            "page": "STR",
+            "seen": {"STR-1.1": o["link"].answer.version},
+        },
+        prepare=_in_review,
+    ),
+    Case(
         "record finding",
         "post",
         on("findings/"),
@@ -226,6 +258,15 @@ CASES = [
         data=lambda o: {"role": "assessor"},
     ),
     Case(
+        "unlock member",
+        "post",
+        lambda o: (
+            f"/api/v1/organisations/org-a/members/{o['viewer_membership'].pk}/unlock/"
+        ),
+        ORG_ADMIN,
+        prepare=_viewer_locked_out,
+    ),
+    Case(
         "remove member",
         "delete",
         lambda o: f"/api/v1/organisations/org-a/members/{o['viewer_membership'].pk}/",
@@ -258,6 +299,7 @@ def _state():
         "comments": Comment.objects.count(),
         "findings": Finding.objects.count(),
         "tokens": PersonalToken.objects.count(),
+        "login failures": AccessAttempt.objects.count(),
     }
 
 

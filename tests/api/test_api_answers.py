@@ -113,6 +113,30 @@ def test_it_refuses_a_stale_version_with_the_current_answer(people, api):
     )
 
 
+@pytest.mark.parametrize(("stored", "sent"), [(3, 7), (None, 1)])
+def test_it_refuses_a_version_the_answer_never_had(people, api, stored, sent):
+    if stored is not None:
+        answer(people.assessment, "STR-1.1", "partial", evidence=False, version=stored)
+
+    response = api(people.assessor).put(
+        _url(people, "STR-1.1"),
+        {"status": "satisfied", "justification": "Mine", "version": sent},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.json()
+    assert response.status_code == 409
+    assert body["code"] == "conflict"
+    assert body["message"] == (
+        f"Version {sent} is not a version this answer has had: it is at version "
+        f"{stored or 0}. Read the answer again and send its version."
+    )
+    assert "Someone else" not in body["message"]
+    assert body["current"]["version"] == (stored or 0)
+    assert not Answer.objects.filter(status="satisfied").exists()
+
+
 def test_it_needs_the_version(people, api):
     response = api(people.assessor).patch(
         _url(people, "STR-1.1"), {"status": "satisfied"}, format="json"

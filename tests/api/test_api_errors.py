@@ -1,6 +1,8 @@
 """Error bodies of the API: a code, a message, and the fields to fix."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from assessments.api.pagination import PagePagination
 
@@ -47,6 +49,47 @@ def test_malformed_json_is_a_parse_error(people, api):
 
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_parse_error_speaks_the_callers_language(people, api, language):
+    response = api(people.assessor).generic(
+        "PATCH",
+        f"/api/v1/assessments/{people.assessment.pk}/",
+        "{not json",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    with translation.override(language):
+        expected = gettext(
+            "The request body is not valid JSON. Check its syntax and send it again."
+        )
+    message = response.json()["message"]
+    assert response.status_code == 400
+    assert message == expected
+    # Nothing of the parser's own, English, exception text.
+    assert "Expecting" not in message
+    assert "JSON parse error" not in message
+
+
+def test_a_malformed_upload_is_a_parse_error_naming_its_type(people, api):
+    response = api(people.assessor).generic(
+        "POST",
+        f"/api/v1/assessments/{people.assessment.pk}/evidence/",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "parse_error",
+        "message": (
+            "The request body cannot be read as multipart/form-data. Check it and "
+            "send it again."
+        ),
+    }
 
 
 def test_a_forbidden_action_says_so(people, api):

@@ -15,12 +15,40 @@ def test_asking_queues_one_report_for_the_current_state(people, api):
     first = client.post(_url(people))
     second = client.post(_url(people))
 
-    assert (first.status_code, second.status_code) == (202, 202)
+    assert (first.status_code, second.status_code) == (202, 200)
     assert first.json()["id"] == second.json()["id"]
     assert (first.json()["status"], first.json()["pending"]) == ("queued", True)
+    assert second.json()["pending"] is True
     assert first.json()["download_url"] is None
     report = Report.objects.get()
     assert report.requested_by == people.viewer
+
+
+def test_asking_for_a_report_that_stands_returns_it_done(people, api):
+    done = Report.objects.create(
+        assessment=people.assessment,
+        revision=selectors.current_revision(people.assessment),
+        status=ReportStatus.DONE,
+        requested_by=people.admin,
+    )
+
+    response = api(people.viewer).post(_url(people))
+
+    assert response.status_code == 200
+    assert (response.json()["id"], response.json()["status"]) == (done.pk, "done")
+    assert Report.objects.count() == 1
+
+
+def test_asking_after_a_change_queues_a_new_report(people, api):
+    client = api(people.viewer)
+    first = client.post(_url(people)).json()
+
+    answer(people.assessment, "STR-1.1", "partial", evidence=False)
+    again = client.post(_url(people))
+
+    assert again.status_code == 202
+    assert again.json()["id"] != first["id"]
+    assert Report.objects.count() == 2
 
 
 def test_a_finished_report_is_downloaded_as_an_attachment(people, api):

@@ -171,3 +171,19 @@ def test_the_schema_is_titled_in_the_users_language(people, api):
     assert "Authorization: Token" in english["description"]
     assert chinese["title"] != english["title"]
     assert "Authorization: Token" in chinese["description"]
+
+
+def test_the_page_links_are_shown_without_a_made_up_host(schema):
+    pages = {
+        name: body
+        for name, body in schema["components"]["schemas"].items()
+        if name.startswith("Paginated")
+    }
+
+    assert pages
+    assert "example.org" not in str(schema)
+    for body in pages.values():
+        for link in ("next", "previous"):
+            example = body["properties"][link]["example"]
+            assert example.startswith("/api/v1/"), example
+            assert "page=" in example

@@ -189,7 +189,7 @@ def test_it_leaves_no_temporary_file_behind(
         client, people.assessment, "big.pdf", PDF_BYTES + b"0" * 3 * 1024**2
     )
 
-    assert "The file is larger than 1.0" in response.content.decode()
+    assert "The file is larger than 1\xa0MB." in response.content.decode()
     assert list(spool.iterdir()) == []
     assert stored_files(private_storage) == []
     assert not Evidence.objects.exists()

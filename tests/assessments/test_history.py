@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from assessments.models import (
     Status,
 )
 from assessments.selectors import history as history_selectors
+from assessments.services.organisations import membership_unlock
 from tests.assessments.assessment_factories import (
     UserFactory,
     answer,
@@ -713,3 +715,96 @@ def test_it_shortens_a_value_of_many_short_lines():
 
     assert shortened == "\n".join(f"第{n}行" for n in range(1, 9)) + "…"
     assert history_selectors.preview("第1行\n第2行") == "第1行\n第2行"
+
+
+def _organisation_history(client, language="en"):
+    url = reverse("assessments:organisation-history", args=["org-a"])
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def _lock_out(user, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("login"), {"username": user.username, "password": "x"})
+
+
+def test_it_shows_who_lifted_a_lockout_and_when(people, login, settings):
+    _lock_out(people.assessor, settings)
+    membership = people.assessor.memberships.get()
+    client = login(people.admin)
+    client.post(
+        reverse("assessments:member-unlock", args=["org-a", membership.pk]),
+    )
+
+    body = _organisation_history(client)
+
+    assert _entries(body)[0] == (
+        "membership",
+        f"Membership of {people.assessor.username} changed",
+        "Lifted the lockout after too many failed logins.",
+    )
+    assert _rows(body)[0][1] == people.admin.username
+    recorded = Membership.history.filter(id=membership.pk).latest("history_date")
+    shown = timezone.localtime(recorded.history_date).strftime("%Y-%m-%d %H:%M:%S")
+    assert f">{shown}</time>" in body
+    assert "lockout-lifted" not in body
+
+
+def test_it_records_nothing_when_no_lockout_was_lifted(people):
+    membership = people.assessor.memberships.get()
+    versions = Membership.history.filter(id=membership.pk).count()
+
+    membership_unlock(membership=membership, actor=people.admin)
+
+    assert Membership.history.filter(id=membership.pk).count() == versions
+
+
+def test_it_shows_who_deleted_a_draft(people, login):
+    title = people.other.title
+    services.assessment_delete(assessment=people.other, actor=people.admin)
+
+    body = _organisation_history(login(people.admin))
+
+    assert _entries(body)[0] == (
+        "assessment",
+        f"Assessment “{title}” deleted",
+        "Deleted the draft with its answers and evidence.",
+    )
+    assert _rows(body)[0][1] == people.admin.username
+
+
+def test_it_shows_who_imported_an_assessment(people, login, framework):
+    services.assessment_create(
+        organisation=people.org_a,
+        framework=framework,
+        title="导入的评估",
+        scope="",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        actor=people.admin,
+        reason=history_selectors.IMPORTED,
+    )
+
+    body = _organisation_history(login(people.admin))
+
+    assert _entries(body)[0] == (
+        "assessment",
+        "Assessment “导入的评估” created",
+        "Imported from an assessment file, as a draft.",
+    )
+    assert _rows(body)[0][1] == people.admin.username
+    assert ("Period start", None, "2025-01-01") in _rows(body)[0][3]
+
+
+def test_it_leaves_assessments_started_here_to_their_own_history(people, login):
+    body = _organisation_history(login(people.admin))
+
+    assert {kind for kind, *_rest in _entries(body)} == {"membership"}
+
+
+def test_the_organisation_history_lists_the_events_in_chinese(people, login):
+    services.assessment_delete(assessment=people.other, actor=people.admin)
+
+    body = _organisation_history(login(people.admin), "zh-hans")
+
+    assert _entries(body)[0][0] == "assessment"
+    assert people.admin.username in _rows(body)[0][1]

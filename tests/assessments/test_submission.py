@@ -1,5 +1,7 @@
 """The submit check: it lists exactly what keeps an assessment from review."""
 
+import re
+
 from django.urls import reverse
 
 from assessments import services
@@ -88,6 +90,45 @@ def test_it_lists_the_missing_items_with_links_on_the_page(people, login):
     assert body.count('class="code" href=') == 2
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT
+
+
+SUBMIT_BUTTON = re.compile(
+    r'<button type="submit" class="button"([^>]*)>Submit for review'
+)
+
+
+def _overview(client, assessment):
+    return client.get(
+        reverse("assessments:assessment-detail", args=[assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+
+def test_it_offers_no_submit_click_while_something_is_missing(people, login):
+    assessment = people.assessment
+    answer_all(assessment)
+    assessment.answers.filter(requirement__code__in=["STR-1.1", "STR-1.2"]).delete()
+
+    body = _overview(login(people.assessor), assessment)
+
+    (attributes,) = SUBMIT_BUTTON.findall(body)
+    assert " disabled" in attributes
+    assert 'aria-describedby="submit-blocked"' in attributes
+    assert (
+        '<p id="submit-blocked" class="help">Submitting opens once every '
+        "requirement listed below is in order.</p>"
+    ) in body
+    assert "2 requirements need attention before submitting" in body
+
+
+def test_it_offers_the_submit_click_once_nothing_is_missing(people, login):
+    assessment = people.assessment
+    answer_all(assessment)
+
+    body = _overview(login(people.assessor), assessment)
+
+    assert SUBMIT_BUTTON.findall(body) == [""]
+    assert "submit-blocked" not in body
 
 
 def test_it_submits_a_complete_assessment(people, login):

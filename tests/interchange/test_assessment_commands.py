@@ -66,6 +66,26 @@ def test_it_exports_and_imports_a_zip(filled, importer, tmp_path):
     assert "6 reviews came in as comments" in errors.getvalue()
 
 
+def test_it_says_when_the_title_was_marked_as_imported(filled, importer, tmp_path):
+    path = tmp_path / "assessment.json"
+    run("export_assessment", str(filled.assessment.pk), "--output", str(path))
+    arguments = ("--organisation", "org-c", "--user", importer.admin.username)
+    first = io.StringIO()
+    run("import_assessment", str(path), *arguments, stderr=first)
+    second = io.StringIO()
+
+    output = run("import_assessment", str(path), *arguments, stderr=second)
+
+    title = filled.assessment.title
+    assert "already has" not in first.getvalue()
+    copy = Assessment.objects.get(pk=int(output))
+    assert copy.title == f"{title} (imported)"
+    assert (
+        f"org-c already has an assessment titled “{title}”; this one is titled "
+        f"“{title} (imported)”." in second.getvalue()
+    )
+
+
 def test_it_refuses_an_importer_who_is_no_administrator(filled, importer, tmp_path):
     path = tmp_path / "assessment.json"
     run("export_assessment", str(filled.assessment.pk), "-o", str(path))

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.interchange import json_io, services
 from assessments.interchange.errors import FileRefused
@@ -24,6 +25,7 @@ from assessments.selectors import (
     targets_of,
     verified_statuses,
 )
+from assessments.selectors.history import IMPORTED
 from tests.assessments.assessment_factories import fingerprint
 from tests.interchange.interchange_helpers import ENGLISH
 
@@ -197,6 +199,70 @@ def test_without_reviews_the_verified_reading_starts_empty(filled, importer):
     assert readings(copy)[1]["organisation"]["level"] == 0
 
 
+def _spoil_reviews_findings_and_comments(document):
+    document["reviews"][0].update(verdict="maybe", answer_version=-1)
+    document["reviews"].append({"requirement": "STR-9.9", "verdict": "accepted"})
+    document["reviews"].append("not an object")
+    document["findings"][0].update(kind="praise", title="")
+    document["comments"][0].update(evidence=999, text="x" * 10_001)
+    document["comments"].append({"requirement": None, "evidence": None})
+
+
+def test_without_reviews_their_content_cannot_refuse_the_file(filled, importer):
+    document = exported(filled.assessment)
+    _spoil_reviews_findings_and_comments(document)
+
+    result = import_(importer, document)
+
+    copy = result.assessment
+    assert answers_of(copy) == answers_of(filled.assessment)
+    assert (result.reviews_as_comments, result.findings, result.comments) == (0, 0, 0)
+    assert not copy.comments.exists()
+    assert not copy.findings.exists()
+
+
+def test_with_reviews_their_content_is_still_checked(filled, importer):
+    document = exported(filled.assessment)
+    _spoil_reviews_findings_and_comments(document)
+    before = fingerprint()
+
+    with pytest.raises(FileRefused) as refused:
+        import_(importer, document, with_reviews=True)
+
+    messages = refused.value.messages
+    assert any(m.startswith("reviews[0].verdict") for m in messages)
+    assert any(m.startswith("findings[0].kind") for m in messages)
+    assert any(m.startswith("comments[0].evidence") for m in messages)
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("key", ["reviews", "findings", "comments"])
+def test_without_reviews_each_part_must_still_be_a_list(filled, importer, key):
+    document = exported(filled.assessment)
+    document[key] = {"STR-1.1": "accepted"}
+
+    with pytest.raises(FileRefused) as refused:
+        import_(importer, document)
+
+    assert refused.value.messages == [f"{key}: must be a list."]
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_the_import_page_without_verdicts_takes_a_file_with_bad_reviews(
+    filled, importer, login
+):
+    document = exported(filled.assessment)
+    _spoil_reviews_findings_and_comments(document)
+    client = login(importer.admin)
+
+    response = _post(client, importer.org, json.dumps(document).encode())
+
+    copy = Assessment.objects.get(organisation=importer.org)
+    assert response.status_code == 302
+    assert response.url == copy.get_absolute_url()
+    assert not copy.comments.exists()
+
+
 def test_the_history_names_the_importer(filled, importer):
     result = import_(importer, exported(filled.assessment), with_reviews=True)
 
@@ -210,8 +276,23 @@ def test_the_history_names_the_importer(filled, importer):
     assert not Review.history.filter(answer__assessment_id=copy.pk).exists()
 
 
+def test_the_organisation_history_lists_the_import(filled, importer, login):
+    copy = import_(importer, exported(filled.assessment)).assessment
+
+    response = login(importer.admin).get(
+        reverse("assessments:organisation-history", args=[importer.org.slug]),
+        **ENGLISH,
+    )
+
+    assert copy.history.earliest().history_change_reason == IMPORTED
+    assert "Imported from an assessment file, as a draft." in response.text
+
+
 def test_comments_name_their_original_author(filled, importer, people):
-    result = import_(importer, exported(filled.assessment), with_reviews=True)
+    document = exported(filled.assessment)
+    document["comments"][0]["written_at"] = "2025-06-30T10:00:00+08:00"
+
+    result = import_(importer, document, with_reviews=True)
 
     comments = list(Comment.objects.filter(assessment=result.assessment))
     assert {comment.author for comment in comments} == {importer.admin}
@@ -219,10 +300,109 @@ def test_comments_name_their_original_author(filled, importer, people):
         assessment=result.assessment, answer__isnull=False
     )
     assert on_answer.answer.requirement.code == "STR-2.2"
-    assert on_answer.text.startswith(f"[{people.auditor.username}, ")
-    assert on_answer.text.endswith("]\n请补充最新版本。")
+    assert on_answer.text == (
+        f"[Imported comment, originally written by {people.auditor.username} on "
+        "2025-06-30 10:00]\n请补充最新版本。"
+    )
     on_link = Comment.objects.get(assessment=result.assessment, evidence__isnull=False)
     assert on_link.evidence.title == "治理制度"
+    assert on_link.text.startswith(
+        f"[Imported comment, originally written by {people.assessor.username} on "
+    )
+
+
+def test_imported_comments_bear_the_time_of_the_import(filled, importer):
+    """Shown under the importer's name, the original time would be theirs."""
+    document = exported(filled.assessment)
+    document["comments"][0]["written_at"] = "2025-06-30T10:00:00+08:00"
+    for entry in document["reviews"]:
+        entry["reviewed_at"] = "2025-06-29T09:00:00+08:00"
+    started = timezone.now()
+
+    result = import_(importer, document, with_reviews=True)
+
+    times = set(
+        Comment.objects.filter(assessment=result.assessment).values_list(
+            "created_at", flat=True
+        )
+    )
+    assert len(times) == 1
+    assert times.pop() >= started
+
+
+def test_the_page_shows_the_importer_at_the_import_and_the_original_author(
+    filled, importer, login, people
+):
+    document = exported(filled.assessment)
+    document["comments"][0]["written_at"] = "2025-06-30T10:00:00+08:00"
+    result = import_(importer, document, with_reviews=True)
+    importer.admin.first_name, importer.admin.last_name = "Admin", "C"
+    importer.admin.save()
+    imported_at = timezone.localtime(
+        Comment.objects.filter(assessment=result.assessment).first().created_at
+    )
+
+    body = (
+        login(importer.admin)
+        .get(
+            reverse("assessments:questionnaire", args=[result.assessment.pk, "STR"]),
+            **ENGLISH,
+        )
+        .content.decode()
+    )
+
+    assert (
+        '<p class="comment__meta"><strong>Admin C</strong> '
+        f'<span class="muted">{imported_at:%Y-%m-%d %H:%M}</span>'
+    ) in body
+    assert "2025-06-30 10:00</span>" not in body
+    assert (
+        f"[Imported comment, originally written by {people.auditor.username} on "
+        "2025-06-30 10:00]"
+    ) in body
+
+
+def test_imported_comments_keep_the_order_they_were_written_in(filled, importer):
+    document = exported(filled.assessment)
+    document["comments"][0]["written_at"] = "2025-06-30T10:00:00+08:00"
+    for entry in document["reviews"]:
+        entry["reviewed_at"] = "2025-07-01T09:00:00+08:00"
+
+    result = import_(importer, document, with_reviews=True)
+
+    on_str_2_2 = Comment.objects.filter(
+        assessment=result.assessment, answer__requirement__code="STR-2.2"
+    )
+    assert [comment.text.split(",")[0] for comment in on_str_2_2] == [
+        "[Imported comment",
+        "[Verdict from the imported file: Accepted",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("author", "written_at", "first_line"),
+    [
+        ("auditor1", None, "[Imported comment, originally written by auditor1]"),
+        (
+            "",
+            "2025-06-30T02:00:00+00:00",
+            "[Imported comment, originally written on 2025-06-30 10:00]",
+        ),
+        (None, None, "[Imported comment; the file does not name its author]"),
+    ],
+)
+def test_an_imported_comment_says_what_the_file_tells_of_its_origin(
+    filled, importer, author, written_at, first_line
+):
+    document = exported(filled.assessment)
+    document["comments"][0].update(author=author, written_at=written_at)
+
+    result = import_(importer, document, with_reviews=True)
+
+    on_answer = Comment.objects.exclude(pk__in=verdict_comments(result.assessment)).get(
+        assessment=result.assessment, answer__isnull=False
+    )
+    assert on_answer.text == f"{first_line}\n请补充最新版本。"
 
 
 def test_json_carries_links_and_notes_but_no_files(filled, importer):
@@ -421,3 +601,59 @@ def test_texts_and_dates_past_their_bounds_are_refused(filled, importer):
         ]
     )
     assert fingerprint() == before
+
+
+def test_a_title_the_organisation_uses_is_marked_as_imported(filled, importer):
+    document = exported(filled.assessment)
+
+    titles = [import_(importer, document).assessment.title for _ in range(3)]
+
+    assert titles == [
+        "2025 年度评估",
+        "2025 年度评估 (imported)",
+        "2025 年度评估 (imported 2)",
+    ]
+
+
+def test_the_mark_is_made_for_the_title_written_otherwise(filled, importer):
+    import_(importer, exported(filled.assessment))
+    document = exported(filled.assessment)
+    document["assessment"]["title"] = " 2025 年度评估"
+
+    result = import_(importer, document)
+
+    assert result.assessment.title == " 2025 年度评估 (imported)"
+    assert result.renamed_from == " 2025 年度评估"
+
+
+def test_an_unused_title_is_kept(filled, importer):
+    result = import_(importer, exported(filled.assessment))
+
+    assert result.assessment.title == filled.assessment.title
+    assert result.renamed_from == ""
+
+
+def test_a_marked_title_keeps_within_the_length_of_a_title(filled, importer):
+    document = exported(filled.assessment)
+    document["assessment"]["title"] = "评" * 200
+    import_(importer, document)
+
+    result = import_(importer, document)
+
+    title = result.assessment.title
+    assert len(title) == 200
+    assert title == "评" * 189 + " (imported)"
+
+
+def test_the_import_page_says_the_title_was_marked(filled, importer, login):
+    content = json_io.dump(json_io.export_document(filled.assessment))
+    client = login(importer.admin)
+    _post(client, importer.org, content)
+
+    response = _post(client, importer.org, content)
+
+    copy = Assessment.objects.filter(organisation=importer.org).latest("pk")
+    assert copy.title == "2025 年度评估 (imported)"
+    page = client.get(response.url, **ENGLISH).content.decode()
+    assert "Imported “2025 年度评估 (imported)” as a new draft" in page
+    assert "already has an assessment titled “2025 年度评估”" in page

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import uploads
-from assessments.interchange import services
+from assessments.interchange import json_io, services
 from assessments.interchange.archive import open_archive, write_archive
 from assessments.interchange.errors import FileRefused
 from assessments.models import Assessment, Evidence
@@ -108,15 +108,90 @@ def test_a_tampered_file_is_refused_and_nothing_is_left(
     assert stored_files(private_storage) == files_before
 
 
+def file_item(document) -> int:
+    return next(
+        index
+        for index, item in enumerate(document["evidence"])
+        if item["kind"] == "file"
+    )
+
+
 def test_a_missing_file_is_refused(filled, importer):
     sha = filled.document.sha256
     content = rewritten(
         archive_of(filled.assessment), lambda members: members.pop(f"evidence/{sha}")
     )
 
-    with pytest.raises(FileRefused, match="is missing from the archive"):
+    with pytest.raises(FileRefused, match="matches no file in the archive"):
         import_archive(importer, content)
     assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_a_file_that_no_item_lists_is_refused(filled, importer, private_storage):
+    surplus = PDF_BYTES + b"% another file\n"
+    sha = hashlib.sha256(surplus).hexdigest()
+    content = rewritten(
+        archive_of(filled.assessment),
+        lambda members: members.update({f"evidence/{sha}": surplus}),
+    )
+    before, files_before = fingerprint(), stored_files(private_storage)
+
+    with pytest.raises(FileRefused) as refused:
+        import_archive(importer, content)
+
+    assert refused.value.messages == [
+        f"The archive holds evidence/{sha}, which no evidence item in "
+        "assessment.json lists by its SHA-256. Upload the archive as it was "
+        "exported, with its files and their hashes unchanged."
+    ]
+    assert fingerprint() == before
+    assert stored_files(private_storage) == files_before
+
+
+def test_an_edited_hash_names_the_item_and_the_file_it_no_longer_lists(
+    filled, importer
+):
+    sha = filled.document.sha256
+    edited = "0" * 64
+
+    def edit(members):
+        document = json.loads(members["assessment.json"])
+        document["evidence"][file_item(document)]["sha256"] = edited
+        members["assessment.json"] = json.dumps(document).encode()
+
+    content = rewritten(archive_of(filled.assessment), edit)
+    index = file_item(json_io.export_document(filled.assessment))
+
+    with pytest.raises(FileRefused) as refused:
+        import_archive(importer, content)
+
+    assert refused.value.messages == [
+        f"evidence[{index}] (“制度.pdf”): the SHA-256 listed for this item in "
+        "assessment.json matches no file in the archive; there is no "
+        f"evidence/{edited}. Upload the archive as it was exported, with its "
+        "files and their hashes unchanged.",
+        f"The archive holds evidence/{sha}, which no evidence item in "
+        "assessment.json lists by its SHA-256. Upload the archive as it was "
+        "exported, with its files and their hashes unchanged.",
+    ]
+    assert "missing" not in str(refused.value)
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_a_file_that_two_items_list_is_taken_once(filled, importer):
+    def share(members):
+        document = json.loads(members["assessment.json"])
+        item = dict(document["evidence"][file_item(document)])
+        document["evidence"].append({**item, "ref": 999, "title": "副本"})
+        members["assessment.json"] = json.dumps(document).encode()
+
+    content = rewritten(archive_of(filled.assessment), share)
+
+    result = import_archive(importer, content)
+
+    files = Evidence.objects.filter(assessment=result.assessment, kind="file")
+    assert sorted(files.values_list("title", flat=True)) == ["制度.pdf", "副本"]
+    assert {item.sha256 for item in files} == {filled.document.sha256}
 
 
 @pytest.mark.parametrize("name", ["../../evil.txt", "evidence/notes.txt", "x.json"])
@@ -200,6 +275,28 @@ def test_the_import_page_takes_the_zip(filled, importer, login):
     copy = Assessment.objects.get(organisation=importer.org)
     assert response.status_code == 302
     assert Evidence.objects.filter(assessment=copy, kind="file").count() == 1
+
+
+def test_the_import_page_names_a_file_that_no_item_lists(filled, importer, login):
+    surplus = PDF_BYTES + b"% another file\n"
+    sha = hashlib.sha256(surplus).hexdigest()
+    content = rewritten(
+        archive_of(filled.assessment),
+        lambda members: members.update({f"evidence/{sha}": surplus}),
+    )
+    client = login(importer.admin)
+
+    response = client.post(
+        reverse("interchange:assessment-import", args=["org-c"]),
+        {"file": SimpleUploadedFile("export.zip", content, "application/zip")},
+        **ENGLISH,
+    )
+
+    assert response.status_code == 400
+    assert f"The archive holds evidence/{sha}, which no evidence item" in (
+        response.content.decode()
+    )
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
 
 
 def test_the_import_page_refuses_a_zip_over_the_archive_limit(

@@ -94,9 +94,12 @@ def test_an_assessor_answers_a_module_and_submits(
     assert Path(download.value.path()).read_bytes() == pdf.read_bytes()
 
     tab(page, "Overview")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(messages(page)).to_have_text(
-        "The assessment cannot be submitted yet: 4 requirements need attention."
+    # Submitting is refused while anything is missing: the button stays
+    # disabled, with the reason beside it and the list below.
+    submit = page.get_by_role("button", name="Submit for review")
+    expect(submit).to_be_disabled()
+    expect(submit).to_have_accessible_description(
+        "Submitting opens once every requirement listed below is in order."
     )
     missing = page.get_by_role(
         "heading", name="4 requirements need attention before submitting"

@@ -1,10 +1,12 @@
 """Tests of the portal shell: login, layout, languages, security headers."""
 
+import html
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 
 
 @pytest.fixture
@@ -123,3 +125,15 @@ def test_the_icon_is_served_with_debug_off(client, user, settings, tmp_path):
     assert icon.status_code == 200
     assert icon["Content-Type"].startswith("image/svg+xml")
     assert b"#1f4e8c" in b"".join(icon.streaming_content)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_api_tokens_page_ends_its_sentences_once(client, user, language):
+    client.force_login(user)
+
+    response = client.get(reverse("api-tokens"), HTTP_ACCEPT_LANGUAGE=language)
+
+    text = html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+    assert "Authorization: Token" in text
+    assert "…." not in text
+    assert "…。" not in text

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from assessments.api.serializers.common import UsernameField
 from assessments.models import AuditorGrant, Membership, Organisation, Role
 from assessments.permissions import role_in
+from assessments.selectors.lockouts import locked_out_usernames
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -25,11 +26,48 @@ class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+    locked_out = serializers.SerializerMethodField(
+        help_text=_(
+            "Whether failed logins keep the member from logging in now; an "
+            "administrator may unlock them."
+        )
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "email", "full_name", "role", "created_at"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "full_name",
+            "role",
+            "locked_out",
+            "created_at",
+        ]
         read_only_fields = ["id", "role", "created_at"]
+
+    def get_locked_out(self, membership) -> bool:
+        username = membership.user.get_username()
+        # A list reads who is locked out once, for the whole page.
+        locked = self.context.get("locked_out")
+        if locked is None:
+            locked = locked_out_usernames([username])
+        return username in locked
+
+
+class MembershipUnlockSerializer(MembershipSerializer):
+    attempts_reset = serializers.SerializerMethodField(
+        help_text=_(
+            "How many records of failed logins were cleared; 0 when there were "
+            "none, so the member was not locked out."
+        )
+    )
+
+    class Meta(MembershipSerializer.Meta):
+        fields = [*MembershipSerializer.Meta.fields, "attempts_reset"]
+
+    def get_attempts_reset(self, membership) -> int:
+        return self.context["attempts_reset"]
 
 
 class MembershipCreateSerializer(serializers.Serializer):

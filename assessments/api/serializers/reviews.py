@@ -10,6 +10,7 @@ from assessments.api.serializers.common import (
 )
 from assessments.models import Comment, Finding, FindingKind, Review, Severity, Verdict
 from assessments.services.limits import TextLengthValidator
+from maturity.models import Requirement
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -55,6 +56,59 @@ class ReviewCreateSerializer(serializers.Serializer):
             "verdict is refused with the code answer_changed if the answer has "
             "moved on since."
         ),
+    )
+
+
+class PageAcceptSerializer(serializers.Serializer):
+    page = serializers.CharField(
+        max_length=40,
+        help_text=_(
+            "The questionnaire page: a module code, or a stage code of the "
+            "lifecycle module."
+        ),
+    )
+    seen = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        allow_empty=True,
+        help_text=_(
+            "The answers read awaiting a verdict, as the version read by "
+            "requirement code. Answers changed since, or left out, are not "
+            "accepted."
+        ),
+    )
+
+    def validate_seen(self, seen):
+        known = set(
+            Requirement.objects.filter(
+                framework_id=self.context["assessment"].framework_id,
+                code__in=list(seen),
+            ).values_list("code", flat=True)
+        )
+        unknown = sorted(set(seen) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                _(
+                    "Unknown requirement codes: %(codes)s. Use the codes of the "
+                    "assessment's version of the standard."
+                )
+                % {"codes": ", ".join(unknown)}
+            )
+        return seen
+
+
+class PageAcceptanceSerializer(serializers.Serializer):
+    accepted = ReviewSerializer(
+        many=True, help_text=_("The verdicts recorded, one per answer accepted.")
+    )
+    left = serializers.IntegerField(
+        help_text=_(
+            "How many answers awaiting a verdict were left: changed after they "
+            "were read, or not among those sent as read."
+        )
+    )
+    left_requirements = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Codes of the requirements whose answers were left."),
     )
 
 

@@ -1,6 +1,7 @@
 """Answers of an assessment, one per requirement, updated against a version."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -20,9 +21,21 @@ from assessments.permissions import Action
 from maturity.models import Requirement
 
 CONFLICT_DESCRIPTION = _(
-    "The answer changed since the version sent: nothing was written, and "
-    "``current`` holds the answer as it is stored now."
+    "The answer changed since the version sent, or the version sent is not "
+    "one the answer has had: nothing was written, and ``current`` holds the "
+    "answer as it is stored now."
 )
+
+
+def _conflict_message(conflict, sent: int) -> str:
+    """Say why ``sent`` is refused: outdated, or never a version at all."""
+    stored = conflict.current.version
+    if sent <= stored:
+        return str(conflict)
+    return gettext(
+        "Version %(sent)d is not a version this answer has had: it is at "
+        "version %(version)d. Read the answer again and send its version."
+    ) % {"sent": sent, "version": stored}
 
 
 @extend_schema_view(
@@ -95,7 +108,8 @@ class AnswerViewSet(AssessmentViewMixin, viewsets.GenericViewSet):
         except services.AnswerConflict as conflict:
             current = selectors.answer_item(self.assessment, requirement)
             raise Conflict(
-                str(conflict), current=AnswerSerializer(current).data
+                _conflict_message(conflict, data["version"]),
+                current=AnswerSerializer(current).data,
             ) from None
         item = selectors.answer_item(self.assessment, requirement)
         return Response(AnswerSerializer(item).data)

@@ -34,7 +34,8 @@ from assessments.models import Assessment, AssessmentTarget, AuditorGrant
 from assessments.permissions import Action, assessments_visible_to, require
 
 
-def _with_targets(queryset):
+def with_targets(queryset):
+    """Return ``queryset`` with what ``AssessmentSerializer`` reads of each."""
     targets = AssessmentTarget.objects.select_related("module")
     return queryset.select_related(
         "organisation", "framework", "created_by"
@@ -95,7 +96,7 @@ class AssessmentViewSet(
                 )
             if "status" in filters.validated_data:
                 queryset = queryset.filter(status=filters.validated_data["status"])
-        return _with_targets(queryset).order_by("-period_end", "-pk")
+        return with_targets(queryset).order_by("-period_end", "-pk")
 
     def get_object(self):
         return self.assessment
@@ -252,7 +253,7 @@ class AssessmentViewSet(
         return self.get_paginated_response(ChangeSerializer(changes, many=True).data)
 
     def _respond(self, assessment, status_code=status.HTTP_200_OK):
-        fresh = _with_targets(Assessment.objects.filter(pk=assessment.pk)).get()
+        fresh = with_targets(Assessment.objects.filter(pk=assessment.pk)).get()
         return Response(
             AssessmentSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,

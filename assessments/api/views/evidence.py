@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessments import services, uploads
-from assessments.api.exceptions import UploadTooLarge
 from assessments.api.renderers import PassthroughRenderer
 from assessments.api.serializers.evidence import (
     EvidenceCreateSerializer,
@@ -22,7 +21,7 @@ from assessments.api.serializers.evidence import (
     EvidenceLinkSerializer,
     EvidenceSerializer,
 )
-from assessments.api.views.common import AssessmentChildViewSet
+from assessments.api.views.common import AssessmentChildViewSet, UploadLimitMixin
 from assessments.models import Evidence, EvidenceKind, EvidenceLink
 from assessments.permissions import Action
 
@@ -51,7 +50,10 @@ logger = logging.getLogger(__name__)
     destroy=extend_schema(summary=_("Delete an evidence item and its file")),
 )
 class EvidenceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, AssessmentChildViewSet
+    UploadLimitMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    AssessmentChildViewSet,
 ):
     serializer_class = EvidenceSerializer
     required_actions = {
@@ -60,14 +62,7 @@ class EvidenceViewSet(
     }
     parser_classes = [MultiPartParser, JSONParser]
     error_statuses = {"create": {413}}
-    upload_handler = None
-
-    def initial(self, request, *args, **kwargs):
-        # The handler must be in place before anything reads the body, and
-        # the session's CSRF check, in authentication, already does.
-        if self.action == "create":
-            self.upload_handler = uploads.install_upload_handler(request._request)
-        super().initial(request, *args, **kwargs)
+    upload_actions = frozenset({"create"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -83,8 +78,7 @@ class EvidenceViewSet(
         serializer = EvidenceCreateSerializer(
             data=request.data, context=self.get_serializer_context()
         )
-        if self.upload_handler is not None and self.upload_handler.exceeded:
-            raise UploadTooLarge(uploads.too_large_error().messages[0])
+        self.check_upload_size()
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         common = {

@@ -16,6 +16,7 @@ from assessments.api.serializers.assessments import ChangeSerializer
 from assessments.api.serializers.organisations import (
     MembershipCreateSerializer,
     MembershipSerializer,
+    MembershipUnlockSerializer,
     MembershipUpdateSerializer,
     OrganisationSerializer,
 )
@@ -23,6 +24,8 @@ from assessments.api.serializers.tokens import PersonalTokenSerializer
 from assessments.api.views.common import OrganisationViewMixin
 from assessments.models import Membership
 from assessments.permissions import Action, organisations_of
+from assessments.selectors.lockouts import locked_out_usernames
+from assessments.services.organisations import membership_unlock
 
 
 @extend_schema_view(
@@ -48,7 +51,11 @@ class OrganisationViewSet(
         return self.organisation
 
     @extend_schema(
-        summary=_("Read the changes of the organisation's memberships"),
+        summary=_("Read the history of the organisation"),
+        description=_(
+            "Members added and removed, roles changed and lockouts lifted; "
+            "assessments imported and drafts deleted. Newest first."
+        ),
         parameters=[OpenApiParameter("page", int, description=_("Page number."))],
         responses={200: ChangeSerializer(many=True)},
     )
@@ -75,6 +82,15 @@ class OrganisationViewSet(
         responses={200: MembershipSerializer},
     ),
     destroy=extend_schema(summary=_("Remove a member")),
+    unlock=extend_schema(
+        summary=_("Unlock a member locked out after failed logins"),
+        description=_(
+            "Clears the member's failed logins from every address, so that the "
+            "next login is counted from zero."
+        ),
+        request=None,
+        responses={200: MembershipUnlockSerializer},
+    ),
 )
 class MembershipViewSet(
     OrganisationViewMixin,
@@ -88,7 +104,7 @@ class MembershipViewSet(
     lookup_value_converter = "int"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_actions = dict.fromkeys(
-        ("list", "retrieve", "create", "partial_update", "destroy"),
+        ("list", "retrieve", "create", "partial_update", "destroy", "unlock"),
         Action.MANAGE_MEMBERS,
     )
 
@@ -99,6 +115,13 @@ class MembershipViewSet(
             Membership.objects.filter(organisation=self.organisation)
             .select_related("user", "organisation")
             .order_by("user__username", "pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        locked = locked_out_usernames(m.user.get_username() for m in page)
+        return self.get_paginated_response(
+            MembershipSerializer(page, many=True, context={"locked_out": locked}).data
         )
 
     def create(self, request, *args, **kwargs):
@@ -120,6 +143,16 @@ class MembershipViewSet(
     def destroy(self, request, *args, **kwargs):
         services.membership_remove(membership=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, *args, **kwargs):
+        membership = self.get_object()
+        reset = membership_unlock(membership=membership, actor=request.user)
+        return Response(
+            MembershipUnlockSerializer(
+                membership, context={"attempts_reset": reset}
+            ).data
+        )
 
     def _valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)

@@ -1,9 +1,11 @@
 """The auditor's review through the API: verdicts, comments and findings."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -13,12 +15,16 @@ from assessments.api.serializers.reviews import (
     CommentSerializer,
     FindingSerializer,
     FindingWriteSerializer,
+    PageAcceptanceSerializer,
+    PageAcceptSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
 )
 from assessments.api.views.common import AssessmentChildViewSet
 from assessments.models import Answer, Comment, Finding, Review
 from assessments.permissions import Action
+from assessments.selectors.questionnaire import awaits_acceptance
+from assessments.services.common import page_codes
 
 
 def _answer_of(assessment, requirement, field="requirement") -> Answer:
@@ -49,7 +55,10 @@ def _answer_of(assessment, requirement, field="requirement") -> Answer:
 )
 class ReviewViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
     serializer_class = ReviewSerializer
-    required_actions = {"create": Action.RECORD_VERDICT}
+    required_actions = {
+        "create": Action.RECORD_VERDICT,
+        "accept_page": Action.RECORD_VERDICT,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -74,6 +83,65 @@ class ReviewViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
             seen_version=data.get("answer_version"),
         )
         return Response(ReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Accept the answers of one questionnaire page together"),
+        description=gettext_lazy(
+            "Accepts each answer of the page that awaits a verdict and is at "
+            "the version sent in ``seen``, as the auditor's button on the page "
+            "does: an answer rejected or questioned before is left for a "
+            "verdict of its own. Answers changed since they were read are left "
+            "too, and named in the response."
+        ),
+        request=PageAcceptSerializer,
+        responses={200: PageAcceptanceSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="accept-page")
+    def accept_page(self, request, *args, **kwargs):
+        serializer = PageAcceptSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        page = serializer.validated_data["page"]
+        seen = _seen_versions(self.assessment, serializer.validated_data["seen"])
+
+        # One transaction, so that the answers read as left are those left.
+        with transaction.atomic():
+            acceptance = services.review_accept_unreviewed(
+                assessment=self.assessment, area=page, actor=request.user, seen=seen
+            )
+            left = _awaiting(self.assessment, page)
+        accepted = self.get_queryset().filter(
+            pk__in=[review.pk for review in acceptance.reviews]
+        )
+        return Response(
+            {
+                "accepted": ReviewSerializer(accepted, many=True).data,
+                "left": acceptance.left,
+                "left_requirements": left,
+            }
+        )
+
+
+def _seen_versions(assessment, versions: dict[str, int]) -> dict[int, int]:
+    """Map the versions read, by requirement code, to their answers' ids."""
+    answers = Answer.objects.filter(
+        assessment=assessment, requirement__code__in=list(versions)
+    ).values_list("pk", "requirement__code")
+    return {pk: versions[code] for pk, code in answers}
+
+
+def _awaiting(assessment, page: str) -> list[str]:
+    """Return the codes of the answers of ``page`` that still await a verdict."""
+    answers = (
+        Answer.objects.filter(
+            assessment=assessment,
+            requirement__code__in=page_codes(assessment.framework_id, page),
+        )
+        .select_related("review", "requirement")
+        .order_by("requirement__sequence")
+    )
+    return [answer.requirement.code for answer in answers if awaits_acceptance(answer)]
 
 
 @extend_schema_view(

@@ -54,6 +54,12 @@ class Command(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(f"--user {user}: {error}") from None
         self.stdout.write(str(result.assessment.pk))
+        if result.renamed_from:
+            self.stderr.write(
+                f"{organisation} already has an assessment titled "
+                f"“{result.renamed_from}”; this one is titled "
+                f"“{result.assessment.title}”."
+            )
         if result.reviews_as_comments:
             self.stderr.write(
                 f"{result.reviews_as_comments} reviews came in as comments: "

@@ -1,0 +1,116 @@
+"""Assessment files and questionnaire workbooks: uploads, plans, imports."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assessments.api.serializers.assessments import AssessmentSerializer
+from assessments.models import AnswerStatus
+
+
+def _status_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=AnswerStatus.choices, allow_blank=True, **kwargs
+    )
+
+
+class AssessmentImportCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "The assessment file: JSON, or the ZIP archive with its evidence files."
+        )
+    )
+    with_reviews = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Also import the auditor's verdicts (as comments), findings and "
+            "comments. A verdict from a file makes no verified level."
+        ),
+    )
+
+
+class AssessmentImportSerializer(serializers.Serializer):
+    """What the import created."""
+
+    assessment = AssessmentSerializer(help_text=_("The new draft assessment."))
+    answers = serializers.IntegerField()
+    evidence = serializers.IntegerField(help_text=_("Evidence items created."))
+    files_left_out = serializers.IntegerField(
+        help_text=_("File items left out: a JSON file carries no files.")
+    )
+    reviews_as_comments = serializers.IntegerField(
+        help_text=_("Verdicts of the file, written as comments on their answers.")
+    )
+    findings = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    renamed_from = serializers.CharField(
+        help_text=_(
+            "The title of the file, when the organisation already had an "
+            "assessment so titled and the new one is marked as imported; "
+            "empty otherwise."
+        )
+    )
+
+
+class WorkbookUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_("The questionnaire workbook (.xlsx), downloaded and filled in.")
+    )
+
+
+class WorkbookApplySerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_("The same workbook as sent for the preview.")
+    )
+    plan = serializers.RegexField(
+        r"^[0-9a-f]{64}\Z",
+        help_text=_("The ``plan`` the preview answered with."),
+    )
+
+
+class PlannedChangeSerializer(serializers.Serializer):
+    """One row of a workbook that differs from the answer in the portal."""
+
+    row = serializers.IntegerField(help_text=_("Row of the workbook."))
+    requirement = serializers.CharField(source="code")
+    status = _status_field(help_text=_("The status in the workbook; empty for none."))
+    justification = serializers.CharField()
+    base_version = serializers.IntegerField(
+        help_text=_("The answer's version when the workbook was downloaded.")
+    )
+    current_status = _status_field(help_text=_("The status stored in the portal."))
+    current_justification = serializers.CharField()
+    current_version = serializers.IntegerField()
+    current_updated_at = serializers.DateTimeField(source="updated_at", allow_null=True)
+
+
+class QuestionnairePlanSerializer(serializers.Serializer):
+    """What applying the workbook saves, and what it leaves as it is."""
+
+    plan = serializers.CharField(
+        source="digest",
+        help_text=_("Send it back to apply exactly this plan."),
+    )
+    new = PlannedChangeSerializer(
+        many=True, help_text=_("Answers to requirements not answered yet.")
+    )
+    changed = PlannedChangeSerializer(many=True)
+    conflicts = PlannedChangeSerializer(
+        many=True,
+        help_text=_(
+            "Answers saved in the portal since the download; they are left as "
+            "they are there."
+        ),
+    )
+    unchanged = serializers.IntegerField(
+        help_text=_("Rows that match the answers in the portal.")
+    )
+
+
+class QuestionnaireAppliedSerializer(QuestionnairePlanSerializer):
+    saved = serializers.SerializerMethodField(
+        help_text=_("Answers saved: the new and the changed ones.")
+    )
+
+    def get_saved(self, plan) -> int:
+        return len(plan.applicable)
