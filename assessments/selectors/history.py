@@ -45,11 +45,13 @@ BASELINE = "baseline"
 # Change reasons of versions made to record an event rather than a change of
 # fields: an assessment's first version when it was imported from a file, a
 # membership's version when the member's lockout after failed logins was
-# lifted.
+# lifted, an assessment's version when the draft it was started from was
+# deleted.
 IMPORTED = "imported"
 LOCKOUT_LIFTED = "lockout-lifted"
+PREVIOUS_DELETED = "previous-deleted"
 # The reasons a summary tells in words.
-TOLD_REASONS = frozenset({IMPORTED, LOCKOUT_LIFTED})
+TOLD_REASONS = frozenset({IMPORTED, LOCKOUT_LIFTED, PREVIOUS_DELETED})
 PAGE_SIZE = 50
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -558,6 +560,11 @@ def _summary(kind, record, before, changed, names) -> str:
         return _("Granted access to audit the assessment.")
     if kind == "grant" and "revoked_at" in changed and record.revoked_at is not None:
         return _("Revoked the access.")
+    if kind == "assessment" and record.history_change_reason == PREVIOUS_DELETED:
+        return _(
+            "The draft this assessment was started from was deleted; its answers "
+            "and evidence here stay."
+        )
     if kind == "assessment" and action == CHANGED and not changed:
         return _("Saved the settings; the title, scope and period stayed the same.")
     if kind == "assessment" and record.history_change_reason == IMPORTED:

@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.permissions import Action, require
 from assessments.selectors.assessments import went_to_auditor
+from assessments.selectors.history import PREVIOUS_DELETED
 from assessments.services.common import (
     delete_as,
     lock_assessment,
@@ -271,7 +272,7 @@ def assessment_delete(*, assessment, actor) -> None:
     few queries per answer and evidence item. Other apps delete what they
     keep of the assessment on ``assessment_deleting``. Files are removed
     once the deletion commits. Assessments started from this one stay, no
-    longer saying where they started from.
+    longer saying where they started from, and their history says so.
     """
     require(actor, Action.DELETE, assessment)
     locked = lock_assessment(assessment)
@@ -311,6 +312,11 @@ def assessment_delete(*, assessment, actor) -> None:
             if isinstance(row, Evidence) and row.file_path:
                 paths.append(row.file_path)
             delete_as(row, actor)
+    # The link would be cleared by the cascade; cleared here, the history of
+    # each successor says who cleared it.
+    for successor in Assessment.objects.filter(previous=locked).order_by("pk"):
+        successor.previous = None
+        save_as(successor, actor, reason=PREVIOUS_DELETED, update_fields=["previous"])
     delete_as(locked, actor)
 
     def remove_files():

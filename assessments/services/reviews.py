@@ -84,6 +84,15 @@ def review_record(
         raise ValidationError(
             _("The requirement has no answer yet, so there is nothing to review.")
         )
+    if seen_version is not None and seen_version > answer.version:
+        raise ValidationError(
+            _(
+                "Version %(seen)s is not a version this answer has had: it is at "
+                "version %(version)s. Read it again, then give your verdict."
+            )
+            % {"seen": seen_version, "version": answer.version},
+            code="answer_changed",
+        )
     if seen_version is not None and seen_version != answer.version:
         raise ValidationError(
             _(

@@ -16,6 +16,7 @@ from assessments.models import (
     Status,
     StatusChange,
 )
+from assessments.selectors import history
 from reports import storage
 from reports.models import Report, ReportStatus
 from tests.assessments.assessment_factories import (
@@ -132,6 +133,33 @@ def test_assessments_started_from_a_deleted_draft_stay(people):
     successor.refresh_from_db()
     assert successor.previous is None
     assert successor.status == Status.DRAFT
+    cleared = successor.history.latest()
+    assert cleared.history_user == people.admin
+    assert cleared.prev_record.previous_id == people.assessment.pk
+    assert cleared.previous_id is None
+    assert cleared.history_change_reason == history.PREVIOUS_DELETED
+
+
+def test_the_history_of_a_successor_says_its_draft_was_deleted(people, login):
+    successor = AssessmentFactory(
+        organisation=people.org_a,
+        framework=people.assessment.framework,
+        created_by=people.admin,
+        previous=people.assessment,
+    )
+    services.assessment_delete(assessment=people.assessment, actor=people.admin)
+
+    body = (
+        login(people.admin)
+        .get(
+            reverse("assessments:assessment-history", args=[successor.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+
+    assert "The draft this assessment was started from was deleted" in body
+    assert "Saved the settings" not in body
 
 
 def test_deleting_a_draft_started_from_another_keeps_the_others_files(

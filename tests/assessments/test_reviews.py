@@ -192,6 +192,24 @@ def test_it_refuses_a_verdict_on_a_version_the_auditor_has_not_read(people):
     assert Review.objects.get(answer=stored).answer_version == 4
 
 
+def test_it_refuses_a_verdict_on_a_version_the_answer_never_had(people):
+    stored = answer(people.assessment, "STR-1.1", version=1)
+    set_status(people.assessment)
+
+    with pytest.raises(ValidationError) as refused:
+        services.review_record(
+            answer=stored,
+            verdict=Verdict.ACCEPTED,
+            comment="",
+            actor=people.auditor,
+            seen_version=5,
+        )
+
+    assert refused.value.code == "answer_changed"
+    assert refused.value.messages[0].startswith("版本 5 不是该答复有过的版本")
+    assert not Review.objects.filter(answer=stored).exists()
+
+
 def test_the_verdict_form_names_the_version_read_and_a_stale_one_is_refused(
     people, login
 ):
