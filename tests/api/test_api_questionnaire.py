@@ -14,9 +14,7 @@ from tests.assessments.assessment_factories import (
     requirement,
     set_status,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS, JUSTIFICATION = 6, 7
+from tests.interchange.interchange_helpers import XLSX, content_of, fill
 
 
 @pytest.fixture
@@ -40,24 +38,6 @@ def _workbook(client, assessment):
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
-def _fill(workbook, code, status=None, justification=None):
-    sheet = workbook.worksheets[0]
-    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
-        if cell.value == code:
-            if status is not None:
-                sheet.cell(cell.row, STATUS).value = status
-            if justification is not None:
-                sheet.cell(cell.row, JUSTIFICATION).value = justification
-            return
-    raise AssertionError(f"{code} is not in the workbook")
-
-
-def _content(workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def _send(client, assessment, step, content, **fields):
     return client.post(
         _url(assessment, step),
@@ -73,10 +53,10 @@ def _stored(assessment, code):
 
 def _filled(client, assessment) -> bytes:
     workbook = _workbook(client, assessment)
-    _fill(workbook, "STR-1.1", "Partially satisfied", "仅部分部门执行")
-    _fill(workbook, "STR-2.1", "Not applicable", "无此业务")
-    _fill(workbook, "LC-S1-1.1", "Satisfied")
-    return _content(workbook)
+    fill(workbook, "STR-1.1", "Partially satisfied", "仅部分部门执行")
+    fill(workbook, "STR-2.1", "Not applicable", "无此业务")
+    fill(workbook, "LC-S1-1.1", "Satisfied")
+    return content_of(workbook)
 
 
 def test_the_preview_lists_the_plan_and_saves_nothing(started, people, api):
@@ -140,9 +120,9 @@ def test_answers_saved_since_the_download_are_left_as_conflicts(started, people,
         base_version=1,
         actor=people.admin,
     )
-    _fill(workbook, "STR-1.1", "Satisfied", "制度已发布并执行。")
-    _fill(workbook, "STR-2.1", "Satisfied")
-    content = _content(workbook)
+    fill(workbook, "STR-1.1", "Satisfied", "制度已发布并执行。")
+    fill(workbook, "STR-2.1", "Satisfied")
+    content = content_of(workbook)
 
     preview = _send(client, started, "preview", content).json()
     applied = _send(client, started, "apply", content, plan=preview["plan"]).json()
@@ -162,9 +142,9 @@ def test_a_change_after_the_preview_saves_nothing_and_shows_the_new_plan(
 ):
     client = api(people.assessor)
     workbook = _workbook(client, started)
-    _fill(workbook, "STR-1.1", "Not satisfied")
-    _fill(workbook, "STR-2.1", "Satisfied")
-    content = _content(workbook)
+    fill(workbook, "STR-1.1", "Not satisfied")
+    fill(workbook, "STR-2.1", "Satisfied")
+    content = content_of(workbook)
     plan = _send(client, started, "preview", content).json()["plan"]
     services.answer_save(
         assessment=started,
@@ -192,10 +172,10 @@ def test_another_workbook_than_the_one_previewed_saves_nothing(started, people, 
     content = _filled(client, started)
     plan = _send(client, started, "preview", content).json()["plan"]
     workbook = _workbook(client, started)
-    _fill(workbook, "STR-2.2", "Satisfied")
+    fill(workbook, "STR-2.2", "Satisfied")
     before = fingerprint()
 
-    response = _send(client, started, "apply", _content(workbook), plan=plan)
+    response = _send(client, started, "apply", content_of(workbook), plan=plan)
 
     assert response.status_code == 409
     assert fingerprint() == before

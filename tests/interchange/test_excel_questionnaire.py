@@ -22,10 +22,16 @@ from tests.assessments.assessment_factories import (
     fingerprint,
     requirement,
 )
-from tests.interchange.interchange_helpers import ENGLISH
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS, JUSTIFICATION, VERSION = 6, 7, 8
+from tests.interchange.interchange_helpers import (
+    ENGLISH,
+    JUSTIFICATION,
+    STATUS,
+    VERSION,
+    XLSX,
+    content_of,
+    fill,
+    row_of,
+)
 
 
 def download(client, assessment, language="en"):
@@ -36,30 +42,6 @@ def download(client, assessment, language="en"):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     return openpyxl.load_workbook(io.BytesIO(response.content))
-
-
-def row_of(workbook, code) -> int:
-    sheet = workbook.worksheets[0]
-    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
-        if cell.value == code:
-            return cell.row
-    raise AssertionError(f"{code} is not in the workbook")
-
-
-def fill(workbook, code, status=None, justification=None) -> int:
-    sheet = workbook.worksheets[0]
-    row = row_of(workbook, code)
-    if status is not None:
-        sheet.cell(row, STATUS).value = status
-    if justification is not None:
-        sheet.cell(row, JUSTIFICATION).value = justification
-    return row
-
-
-def content_of(workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def upload(client, assessment, content, name="questionnaire.xlsx"):
