@@ -127,6 +127,11 @@ class ReportViewSet(
 
     @extend_schema(
         summary=_("Ask again after a failed rendering"),
+        description=_(
+            "Only a failed report can be tried again; for any other the answer "
+            "is 400 with the code not_failed. Ask for a report to get the one "
+            "standing for the assessment as it is."
+        ),
         request=None,
         responses={202: ReportSerializer},
     )

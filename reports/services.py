@@ -26,6 +26,7 @@ from enum import StrEnum
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -149,7 +150,23 @@ def _request(assessment, actor) -> Report:
 
 
 def report_retry(*, report: Report, actor) -> Report:
-    """Ask again for the report of a failed or abandoned record's assessment."""
+    """Ask again for the report of a failed or abandoned record's assessment.
+
+    Raise ValidationError for a record queued, rendering or done: there is
+    nothing to try again, and asking for a report is what it answers.
+    """
+    require(actor, Action.VIEW, report.assessment)
+    _fail_if_abandoned(report)
+    report.refresh_from_db(fields=["status"])
+    if report.status != ReportStatus.FAILED:
+        raise ValidationError(
+            _(
+                "Report %(number)s did not fail, so there is nothing to try "
+                "again; it is %(status)s."
+            )
+            % {"number": report.number, "status": report.get_status_display().lower()},
+            code="not_failed",
+        )
     return report_request(assessment=report.assessment, actor=actor)
 
 

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -86,7 +88,13 @@ def report_retry(request, pk, report):
     assessment = get_assessment(request.user, pk)
     report = _get_report(assessment, report)
 
-    retried = services.report_retry(report=report, actor=request.user)
+    try:
+        retried = services.report_retry(report=report, actor=request.user)
+    except ValidationError as error:
+        if wants_json(request):
+            return JsonResponse({"errors": error.messages}, status=400)
+        messages.error(request, error.messages[0])
+        return redirect(report)
     if wants_json(request):
         return JsonResponse(selectors.report_state(retried), status=202)
     return redirect(retried)

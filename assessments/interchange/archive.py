@@ -12,6 +12,7 @@ import hashlib
 import logging
 import tempfile
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.files import File
@@ -29,6 +30,9 @@ DOCUMENT_NAME = "assessment.json"
 EVIDENCE_DIR = "evidence/"
 CHUNK = 256 * 1024
 MAX_MEMBERS = 10_000
+# What reading a damaged archive raises: a bad header or checksum, or
+# compressed data that does not inflate.
+DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError)
 
 
 def max_archive_size() -> int:
@@ -166,7 +170,7 @@ class ArchiveFiles:
                     if size > limit:
                         raise _too_large(sha256, limit)
                     spool.write(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile):
+        except (*DAMAGED, zipfile.LargeZipFile):
             spool.close()
             raise FileRefused(
                 _("%(name)s: the archive is damaged and cannot be read.")
@@ -237,7 +241,7 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
     try:
         archive = zipfile.ZipFile(uploaded)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except DAMAGED:
         raise FileRefused(
             _("The file is not a ZIP archive that can be read.")
         ) from None
@@ -267,7 +271,7 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
     try:
         with archive.open(info) as member:
             raw = member.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except DAMAGED:
         raise FileRefused(
             _("%(name)s: the archive is damaged and cannot be read.")
             % {"name": DOCUMENT_NAME}

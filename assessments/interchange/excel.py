@@ -14,6 +14,7 @@ names the framework version and the assessment, signed the same way.
 import datetime
 import hashlib
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass
 from io import BytesIO
 
@@ -275,8 +276,8 @@ def _check_file(uploaded) -> None:
     try:
         with zipfile.ZipFile(uploaded) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise _not_a_workbook(content_type) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        raise _unreadable(content_type) from None
     finally:
         uploaded.seek(0)
     if unpacked > MAX_UNPACKED:
@@ -390,6 +391,10 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
         return _read_rows(
             workbook[meta["sheet"]], formulas[meta["sheet"]], assessment, meta
         )
+    except FileRefused:
+        raise
+    except Exception:  # the sheets are read lazily: damage shows only now
+        raise _unreadable(uploads.detect_content_type(uploaded)) from None
     finally:
         workbook.close()
         formulas.close()
@@ -472,7 +477,23 @@ def _load(uploaded, *, data_only: bool):
     try:
         return load_workbook(uploaded, read_only=True, data_only=data_only)
     except Exception:  # openpyxl reports a damaged file in many ways
-        raise _not_a_workbook(uploads.detect_content_type(uploaded)) from None
+        raise _unreadable(uploads.detect_content_type(uploaded)) from None
+
+
+def _unreadable(content_type: str) -> FileRefused:
+    """Return the error for a file of ``content_type`` openpyxl cannot read.
+
+    A file that reads as a workbook is damaged; any other ZIP archive is no
+    workbook at all.
+    """
+    if content_type != XLSX_TYPE:
+        return _not_a_workbook(content_type)
+    return FileRefused(
+        _(
+            "The workbook is damaged and cannot be read. Download the "
+            "questionnaire again, fill it in and upload it."
+        )
+    )
 
 
 class _Problems:

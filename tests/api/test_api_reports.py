@@ -119,3 +119,18 @@ def test_a_report_says_whether_it_shows_the_assessment_as_it_stands(people, api)
     assert before["earlier_state"] is False
     assert listed[done.pk]["earlier_state"] is True
     assert listed[queued.pk]["earlier_state"] is None
+
+
+def test_only_a_failed_report_is_retried(people, api):
+    client = api(people.viewer)
+    report = client.post(_url(people)).json()
+
+    refused = client.post(_url(people, f"{report['id']}/retry/"))
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "not_failed"
+    assert Report.objects.count() == 1
+    Report.objects.filter(pk=report["id"]).update(status=ReportStatus.FAILED)
+    retried = client.post(_url(people, f"{report['id']}/retry/"))
+    assert retried.status_code == 202
+    assert retried.json()["id"] != report["id"]

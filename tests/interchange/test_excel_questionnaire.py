@@ -29,6 +29,7 @@ from tests.interchange.interchange_helpers import (
     VERSION,
     XLSX,
     content_of,
+    damaged,
     fill,
     row_of,
 )
@@ -454,6 +455,18 @@ def plain_zip():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("minutes.txt", "approved")
     return out.getvalue()
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_damaged_workbook_is_refused_as_damaged(started, login, people, member):
+    client = login(people.assessor)
+    content = damaged(content_of(download(client, started)), member)
+
+    body = refusal(upload(client, started, content))
+
+    assert "The workbook is damaged and cannot be read." in body
+    assert "is not an Excel workbook" not in body
+    assert preview(client, started).status_code == 302
 
 
 @pytest.mark.parametrize(

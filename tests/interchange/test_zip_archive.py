@@ -15,7 +15,7 @@ from assessments.interchange.archive import open_archive, write_archive
 from assessments.interchange.errors import FileRefused
 from assessments.models import Assessment, Evidence
 from tests.assessments.assessment_factories import PDF_BYTES, fingerprint
-from tests.interchange.interchange_helpers import ENGLISH
+from tests.interchange.interchange_helpers import ENGLISH, damaged
 
 ELF_BYTES = (
     b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
@@ -247,6 +247,30 @@ def test_a_zip_without_the_document_is_refused():
 
     with pytest.raises(FileRefused, match=r"holds no assessment\.json"):
         open_archive(io.BytesIO(out.getvalue()))
+
+
+def test_a_damaged_document_is_refused_on_the_page(filled, importer, login):
+    content = damaged(archive_of(filled.assessment), "assessment.json")
+
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=[importer.org.slug]),
+        {"file": SimpleUploadedFile("a.zip", content, "application/zip")},
+        **ENGLISH,
+    )
+
+    assert response.status_code == 400
+    assert "assessment.json: the archive is damaged and cannot be read." in (
+        response.content.decode()
+    )
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_a_damaged_evidence_file_is_refused(filled, importer):
+    content = archive_of(filled.assessment)
+    name = f"evidence/{filled.document.sha256}"
+
+    with pytest.raises(FileRefused, match="the archive is damaged"):
+        import_archive(importer, damaged(content, name))
 
 
 def test_the_export_stops_when_a_stored_file_changed(filled, login):

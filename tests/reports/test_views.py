@@ -222,6 +222,21 @@ def test_retrying_asks_for_a_new_report(client, people, failed_report, enqueued)
     assert retried.requested_by == people.viewer
 
 
+def test_a_report_that_did_not_fail_is_not_retried(client, people, done_report):
+    client.force_login(people.viewer)
+
+    response = client.post(
+        url("reports:report-retry", done_report), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert list(Report.objects.all()) == [done_report]
+    assert response.redirect_chain[0][0] == done_report.get_absolute_url()
+    assert (
+        f"Report {done_report.number} did not fail, so there is nothing to try "
+        "again; it is done."
+    ) in response.content.decode()
+
+
 def test_the_list_shows_every_report_of_the_assessment(
     client, people, done_report, failed_report
 ):
