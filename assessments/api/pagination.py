@@ -1,6 +1,7 @@
 """Pagination of every list of the API."""
 
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 # The links are absolute, on the host the request was sent to; examples
@@ -46,7 +47,15 @@ class SelectorPagination(PagePagination):
     page_size_query_param = None
 
     def paginate_selector_page(self, page, request) -> list:
-        """Take ``page`` (a Django ``Page``) as this request's page."""
+        """Take ``page`` (a Django ``Page``) as this request's page.
+
+        Selectors fall back to the nearest page for the pages of the site;
+        here a page number that is not the page cut answers 404, as on the
+        other lists.
+        """
+        asked = request.query_params.get(self.page_query_param)
+        if asked is not None and asked != str(page.number):
+            raise NotFound(self.invalid_page_message)
         self.page = page
         self.request = request
         return list(page.object_list)

@@ -188,10 +188,10 @@ def load(raw: bytes) -> dict:
     except json.JSONDecodeError as error:
         raise FileRefused(
             _(
-                "The file is not JSON (%(problem)s at line %(line)d, column "
-                "%(column)d). Upload the file exported by the portal."
+                "The file is not JSON: it cannot be read past line %(line)d, "
+                "column %(column)d. Upload the file exported by the portal."
             )
-            % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+            % {"line": error.lineno, "column": error.colno}
         ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise FileRefused(

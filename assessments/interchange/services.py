@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history
 
 from assessments import services, uploads
@@ -302,7 +303,13 @@ def _reviews_as_comments(parsed, assessment, answers, actor) -> list:
             "version": review.answer_version,
         }
         if review.reviewer or review.reviewed_at:
-            heading = f"{heading}; {_byline(review.reviewer, review.reviewed_at)}"
+            heading = pgettext(
+                "an imported verdict, then who gave it and when",
+                "%(verdict)s; %(byline)s",
+            ) % {
+                "verdict": heading,
+                "byline": _byline(review.reviewer, review.reviewed_at),
+            }
         text = f"[{heading}]"
         if review.comment:
             text = f"{text}\n{review.comment}"
@@ -388,7 +395,9 @@ def _origin(author: str, moment) -> str:
 def _byline(name: str, moment) -> str:
     byline = name or "?"
     if moment:
-        byline = f"{byline}, {_local(moment)}"
+        byline = pgettext(
+            "who gave an imported verdict, then when", "%(name)s, %(time)s"
+        ) % {"name": byline, "time": _local(moment)}
     return byline
 
 

@@ -75,3 +75,14 @@ def test_it_says_in_words_what_a_change_of_evidence_did(people, api):
     ]
     # The reason recorded for them is told by the summary alone.
     assert [change["reason"] for change in answers] == ["", ""]
+
+
+def test_a_page_past_the_end_of_a_history_answers_404(people, api):
+    client = api(people.admin)
+    base = f"/api/v1/assessments/{people.assessment.pk}/history/"
+
+    assert client.get(f"{base}?page=1").status_code == 200
+    assert client.get(f"{base}?page=99").status_code == 404
+    assert client.get("/api/v1/organisations/org-a/history/?page=99").status_code == (
+        404
+    )

@@ -173,6 +173,16 @@ def test_the_schema_is_titled_in_the_users_language(people, api):
     assert "Authorization: Token" in chinese["description"]
 
 
+def test_the_schema_file_has_a_plain_name_in_every_language(people, api):
+    client = api(people.viewer)
+
+    for language in ("en", "zh-hans"):
+        response = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response["Content-Disposition"] == (
+            'inline; filename="aimrg-portal-api.yaml"'
+        )
+
+
 def test_the_page_links_are_shown_without_a_made_up_host(schema):
     pages = {
         name: body

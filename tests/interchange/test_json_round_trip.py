@@ -532,7 +532,7 @@ def test_the_import_page_lists_what_is_wrong(filled, importer, login):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Nothing was applied" in body
+    assert "Nothing was imported. Correct the file and upload it again:" in body
     assert "The period cannot end before it starts." in body
     assert not Assessment.objects.filter(organisation=importer.org).exists()
 

@@ -34,6 +34,12 @@ class SchemaView(SpectacularAPIView):
         ),
     }
 
+    def _get_filename(self, request, version):
+        # The title may be Chinese, which a Content-Disposition header can
+        # carry only encoded; the file keeps a plain name in every language.
+        suffix = self.perform_content_negotiation(request, force=True)[0].format
+        return f"aimrg-portal-api.{suffix}"
+
 
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's static files; sign-in first."""
