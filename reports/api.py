@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(
+        read_only=True,
+        help_text=_("The report's identifier as printed on its cover, R-000012."),
+    )
     requested_by = UsernameField()
     pending = serializers.BooleanField(
         source="is_pending",
@@ -138,7 +142,10 @@ class ReportViewSet(
     @action(detail=True, methods=["post"])
     def retry(self, request, *args, **kwargs):
         report = services.report_retry(report=self.get_object(), actor=request.user)
-        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ReportSerializer(report, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(
         summary=_("Download the PDF of a finished report"),

@@ -4,6 +4,8 @@ Knox keeps only a digest of the token and its expiry; the name says what the
 token is for, so that its owner or an administrator can tell which to revoke.
 """
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,19 @@ class PersonalToken(models.Model):
     @property
     def expires_at(self):
         return self.token.expiry
+
+    @property
+    def last_day(self):
+        """Return the last day the token is valid on, in the portal's time zone.
+
+        Tokens are made to expire as their last day of validity ends, at the
+        next midnight.
+        """
+        if self.token.expiry is None:
+            return None
+        return (
+            timezone.localtime(self.token.expiry) - datetime.timedelta(seconds=1)
+        ).date()
 
     @property
     def is_expired(self) -> bool:

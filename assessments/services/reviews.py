@@ -1,7 +1,7 @@
 """Writes of the auditor's review: verdicts on answers, comments, findings."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,7 @@ from assessments.services.common import (
     save_as,
 )
 from assessments.services.limits import check_bounds, text_too_long
+from maturity.catalogues import get_requirement_codes
 
 logger = logging.getLogger(__name__)
 
@@ -123,9 +124,9 @@ class PageAcceptance:
     """The acceptances recorded together on a page, and the answers left."""
 
     reviews: list[Review]
-    # Answers awaiting a verdict that changed after the auditor read them,
-    # or that were not on the page as read.
-    left: int = 0
+    # Codes of the answers awaiting a verdict that changed after the auditor
+    # read them, or that were not on the page as read, in the page's order.
+    left: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -159,6 +160,12 @@ def review_accept_unreviewed(
         review_record(answer=answer, verdict=Verdict.ACCEPTED, comment="", actor=actor)
         for answer in read
     ]
+    requirement_codes = get_requirement_codes(locked.framework_id)
+    left = [
+        requirement_codes[answer.requirement_id]
+        for answer in awaiting
+        if answer not in read
+    ]
     logger.info(
         "%s answers of page %s of assessment %s accepted together by user %s, "
         "%s changed since read",
@@ -166,9 +173,9 @@ def review_accept_unreviewed(
         area,
         locked.pk,
         actor.pk,
-        len(awaiting) - len(read),
+        len(left),
     )
-    return PageAcceptance(reviews=reviews, left=len(awaiting) - len(read))
+    return PageAcceptance(reviews=reviews, left=left)
 
 
 @transaction.atomic

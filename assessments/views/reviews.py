@@ -127,11 +127,11 @@ def review_accept_unreviewed(request, pk, area):
     if accepted.left:
         message += " " + ngettext(
             "%(count)d answer changed after you opened the page and was left "
-            "for you to read.",
+            "for you to read: %(codes)s.",
             "%(count)d answers changed after you opened the page and were left "
-            "for you to read.",
-            accepted.left,
-        ) % {"count": accepted.left}
+            "for you to read: %(codes)s.",
+            len(accepted.left),
+        ) % {"count": len(accepted.left), "codes": ", ".join(accepted.left)}
         messages.warning(request, message)
         return redirect(back)
     messages.success(request, message)

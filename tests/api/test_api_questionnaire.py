@@ -161,7 +161,7 @@ def test_a_change_after_the_preview_saves_nothing_and_shows_the_new_plan(
     body = response.json()
     assert response.status_code == 409
     assert body["code"] == "outdated"
-    assert "Answers changed in the portal since the preview" in body["message"]
+    assert "either the answers changed since the preview" in body["message"]
     assert body["current"]["plan"] != plan
     assert [c["requirement"] for c in body["current"]["conflicts"]] == ["STR-1.1"]
     assert fingerprint() == before

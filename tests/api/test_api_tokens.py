@@ -364,3 +364,14 @@ def test_the_page_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_page_lists_the_last_day_a_token_is_valid_on(people, client):
+    client.force_login(people.assessor)
+    last_day = timezone.localdate() + datetime.timedelta(days=3)
+    services.token_create(user=people.assessor, name="CI", expires_on=last_day)
+
+    page = client.get("/api/tokens/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Valid through" in page
+    assert f"<td>{last_day.isoformat()}</td>" in page

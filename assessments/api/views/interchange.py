@@ -12,6 +12,7 @@ import logging
 import tempfile
 
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -196,10 +197,15 @@ class QuestionnaireViewSet(UploadLimitMixin, AssessmentChildViewSet):
                 expected=data["plan"],
                 actor=request.user,
             )
-        except services.PlanOutdated as error:
+        except services.PlanOutdated:
             current = selectors.questionnaire_plan(self.assessment, rows)
             raise Conflict(
-                error.messages[0],
+                _(
+                    "The plan sent is not this workbook's plan against the answers "
+                    "as they are now: either the answers changed since the preview, "
+                    "or the workbook or the plan is not the one previewed. Nothing "
+                    "was saved; the plan as it stands now is under current."
+                ),
                 code="outdated",
                 current=QuestionnairePlanSerializer(current).data,
             ) from None

@@ -1,6 +1,5 @@
 """The auditor's review through the API: verdicts, comments and findings."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -23,8 +22,6 @@ from assessments.api.serializers.reviews import (
 from assessments.api.views.common import AssessmentChildViewSet
 from assessments.models import Answer, Comment, Finding, Review
 from assessments.permissions import Action
-from assessments.selectors.questionnaire import awaits_acceptance
-from assessments.services.common import page_codes
 
 
 def _answer_of(assessment, requirement, field="requirement") -> Answer:
@@ -105,20 +102,17 @@ class ReviewViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
         page = serializer.validated_data["page"]
         seen = _seen_versions(self.assessment, serializer.validated_data["seen"])
 
-        # One transaction, so that the answers read as left are those left.
-        with transaction.atomic():
-            acceptance = services.review_accept_unreviewed(
-                assessment=self.assessment, area=page, actor=request.user, seen=seen
-            )
-            left = _awaiting(self.assessment, page)
+        acceptance = services.review_accept_unreviewed(
+            assessment=self.assessment, area=page, actor=request.user, seen=seen
+        )
         accepted = self.get_queryset().filter(
             pk__in=[review.pk for review in acceptance.reviews]
         )
         return Response(
             {
                 "accepted": ReviewSerializer(accepted, many=True).data,
-                "left": acceptance.left,
-                "left_requirements": left,
+                "left": len(acceptance.left),
+                "left_requirements": acceptance.left,
             }
         )
 
@@ -129,19 +123,6 @@ def _seen_versions(assessment, versions: dict[str, int]) -> dict[int, int]:
         assessment=assessment, requirement__code__in=list(versions)
     ).values_list("pk", "requirement__code")
     return {pk: versions[code] for pk, code in answers}
-
-
-def _awaiting(assessment, page: str) -> list[str]:
-    """Return the codes of the answers of ``page`` that still await a verdict."""
-    answers = (
-        Answer.objects.filter(
-            assessment=assessment,
-            requirement__code__in=page_codes(assessment.framework_id, page),
-        )
-        .select_related("review", "requirement")
-        .order_by("requirement__sequence")
-    )
-    return [answer.requirement.code for answer in answers if awaits_acceptance(answer)]
 
 
 @extend_schema_view(
