@@ -5,13 +5,16 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.permissions import get_assessment
 from assessments.views.common import assessment_context, wants_json
 from reports import selectors, services, storage
+from reports.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +47,26 @@ def report_list(request, pk):
 def report_request(request, pk):
     assessment = get_assessment(request.user, pk)
 
+    # Ids only grow, so a report with a higher one is new since the request.
+    latest = (
+        Report.objects.filter(assessment=assessment).aggregate(latest=Max("pk"))[
+            "latest"
+        ]
+        or 0
+    )
     report = services.report_request(assessment=assessment, actor=request.user)
+    made = report.pk > latest
     if wants_json(request):
-        return JsonResponse(selectors.report_state(report), status=202)
+        return JsonResponse(selectors.report_state(report), status=202 if made else 200)
+    if not made:
+        messages.info(
+            request,
+            _(
+                "Report %(number)s already shows the assessment as it stands, so "
+                "no other was made."
+            )
+            % {"number": report.number},
+        )
     return redirect(report)
 
 

@@ -138,10 +138,27 @@ def test_asking_again_returns_the_same_report_as_json(client, people, enqueued):
     first = client.post(address, headers={"Accept": "application/json"})
     second = client.post(address, headers={"Accept": "application/json"})
 
-    assert first.status_code == second.status_code == 202
+    assert (first.status_code, second.status_code) == (202, 200)
     assert first.json()["id"] == second.json()["id"]
     assert first.json()["phase"] == "pending"
     assert Report.objects.count() == 1
+
+
+def test_asking_again_on_the_page_says_no_other_report_was_made(
+    client, people, enqueued
+):
+    client.force_login(people.viewer)
+    address = reverse("reports:report-request", kwargs={"pk": people.assessment.pk})
+    client.post(address)
+
+    again = client.post(address, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    report = Report.objects.get()
+    assert again.redirect_chain[0][0] == report.get_absolute_url()
+    assert (
+        f"Report {report.number} already shows the assessment as it stands, so "
+        "no other was made."
+    ) in again.content.decode()
 
 
 def test_asking_needs_a_post(client, people):
