@@ -117,7 +117,8 @@ def questionnaire_plan(assessment, rows) -> Plan:
         version = answer.version if answer else 0
         if version != row.version:
             kind = CONFLICT
-        elif not status and not justification:
+        elif not status:
+            # Not answered yet, whether or not a justification was drafted.
             kind = NEW
         else:
             kind = CHANGED

@@ -274,6 +274,21 @@ def test_a_new_answer_without_a_status_previews_as_unanswered(started, login, pe
     assert 'class="badge badge--unanswered">Unanswered<' in new
 
 
+def test_a_requirement_with_a_draft_justification_is_new_once_answered(
+    started, login, people
+):
+    answer(started, "STR-2.1", "", justification="草稿说明", evidence=False)
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert "STR-2.1" in section(page, "New answers")
+    assert ">Changed answers</h2>" not in page
+
+
 def test_statuses_are_read_in_either_language(started, login, people):
     client = login(people.assessor)
     workbook = download(client, started, language="zh-hans")
