@@ -97,6 +97,11 @@ urlpatterns = [
         name="auditor-revoke",
     ),
     path(
+        "assessments/<int:pk>/auditors/<int:grant>/unlock/",
+        assessments.auditor_unlock,
+        name="auditor-unlock",
+    ),
+    path(
         "assessments/<int:pk>/questionnaire/",
         questionnaire.questionnaire_start,
         name="questionnaire-start",

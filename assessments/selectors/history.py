@@ -571,7 +571,10 @@ def _summary(kind, record, before, changed, names) -> str:
         return _("Imported from an assessment file, as a draft.")
     if kind == "assessment" and action == DELETED:
         return _("Deleted the draft with its answers and evidence.")
-    if kind == "membership" and record.history_change_reason == LOCKOUT_LIFTED:
+    if (
+        kind in {"membership", "grant"}
+        and record.history_change_reason == LOCKOUT_LIFTED
+    ):
         return _("Lifted the lockout after too many failed logins.")
     return ""
 

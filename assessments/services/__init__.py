@@ -16,7 +16,7 @@ from assessments.services.assessments import (
     assessment_start_from,
     assessment_update,
 )
-from assessments.services.auditors import auditor_grant, auditor_revoke
+from assessments.services.auditors import auditor_grant, auditor_revoke, auditor_unlock
 from assessments.services.common import (
     AnswerConflict,
     AssessmentLocked,
@@ -76,6 +76,7 @@ __all__ = [
     "assessment_update",
     "auditor_grant",
     "auditor_revoke",
+    "auditor_unlock",
     "comment_add",
     "evidence_add_file",
     "evidence_add_link",

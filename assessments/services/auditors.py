@@ -3,6 +3,7 @@
 import logging
 from datetime import date
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import AuditorGrant, Membership
 from assessments.permissions import Action, active_grants, forget_access, require
+from assessments.selectors import person_name
+from assessments.selectors.history import LOCKOUT_LIFTED
 from assessments.services.common import (
     find_user,
     lock_assessment,
@@ -88,3 +91,34 @@ def auditor_revoke(*, grant, actor) -> AuditorGrant:
         forget_access(grant.user)
         logger.info("Auditor grant %s revoked by user %s", grant.pk, actor.pk)
     return grant
+
+
+@transaction.atomic
+def auditor_unlock(*, grant, actor) -> int:
+    """Lift the lockout of an auditor after failed logins; return the attempts reset.
+
+    As for a member (see ``membership_unlock``): django-axes forgets the
+    failures of the auditor's username from every address, and the
+    assessment's history keeps who lifted the lockout, as a version of the
+    grant. Only a grant still open can be unlocked through.
+    """
+    require(actor, Action.MANAGE_AUDITORS, grant.assessment)
+    if not grant.is_active:
+        raise ValidationError(
+            _("The access of %(user)s has ended: there is no login to unlock here.")
+            % {"user": person_name(grant.user)},
+            code="grant_ended",
+        )
+
+    count = axes_reset(username=grant.user.get_username())
+    if count:
+        save_as(grant, actor, reason=LOCKOUT_LIFTED, update_fields=["revoked_at"])
+    logger.info(
+        "Login lockout of auditor %s lifted by user %s for assessment %s "
+        "(%d attempt records reset)",
+        grant.user_id,
+        actor.pk,
+        grant.assessment_id,
+        count,
+    )
+    return count

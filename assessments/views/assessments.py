@@ -24,6 +24,7 @@ from assessments.permissions import (
     get_organisation,
     require,
 )
+from assessments.selectors.lockouts import locked_out_usernames
 from assessments.services.common import locked_error
 from assessments.views.common import assessment_context, redirect_with_errors
 from maturity.models import Module
@@ -202,11 +203,15 @@ def assessment_delete(request, pk):
 
 
 def _auditors_page(request, assessment, form=None, status=200):
+    grants = selectors.grants_of(assessment)
     context = assessment_context(
         request,
         assessment,
         "auditors",
-        grants=selectors.grants_of(assessment),
+        grants=grants,
+        locked_out=locked_out_usernames(
+            grant.user.get_username() for grant in grants if grant.is_active
+        ),
         # A finalised assessment is read-only; its grants can only be revoked.
         can_grant=not assessment.is_finalised,
         form=form or AuditorGrantForm(),
@@ -260,3 +265,24 @@ def auditor_revoke(request, pk, grant):
         % {"user": selectors.person_name(grant.user)},
     )
     return redirect(reverse("assessments:auditor-list", kwargs={"pk": assessment.pk}))
+
+
+@login_required
+@require_POST
+def auditor_unlock(request, pk, grant):
+    assessment = get_assessment(request.user, pk, Action.MANAGE_AUDITORS)
+    grant = get_object_or_404(
+        AuditorGrant.objects.select_related("user"), assessment=assessment, pk=grant
+    )
+    back = reverse("assessments:auditor-list", kwargs={"pk": assessment.pk})
+
+    try:
+        reset = services.auditor_unlock(grant=grant, actor=request.user)
+    except ValidationError as error:
+        return redirect_with_errors(request, error, back)
+    name = selectors.person_name(grant.user)
+    if reset:
+        messages.success(request, _("%(user)s can log in again.") % {"user": name})
+    else:
+        messages.info(request, _("%(user)s was not locked out.") % {"user": name})
+    return redirect(back)

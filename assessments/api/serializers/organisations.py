@@ -102,6 +102,21 @@ class AuditorGrantSerializer(serializers.ModelSerializer):
         ]
 
 
+class AuditorGrantUnlockSerializer(AuditorGrantSerializer):
+    attempts_reset = serializers.SerializerMethodField(
+        help_text=_(
+            "How many records of failed logins were cleared; 0 when there were "
+            "none, so the auditor was not locked out."
+        )
+    )
+
+    class Meta(AuditorGrantSerializer.Meta):
+        fields = [*AuditorGrantSerializer.Meta.fields, "attempts_reset"]
+
+    def get_attempts_reset(self, grant) -> int:
+        return self.context["attempts_reset"]
+
+
 class AuditorGrantCreateSerializer(serializers.Serializer):
     identifier = serializers.CharField(
         max_length=254,

@@ -28,6 +28,7 @@ from assessments.api.serializers.assessments import (
 from assessments.api.serializers.organisations import (
     AuditorGrantCreateSerializer,
     AuditorGrantSerializer,
+    AuditorGrantUnlockSerializer,
 )
 from assessments.api.views.common import AssessmentChildViewSet, AssessmentViewMixin
 from assessments.models import Assessment, AssessmentTarget, AuditorGrant
@@ -276,6 +277,7 @@ class AuditorGrantViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
         "list": Action.MANAGE_AUDITORS,
         "create": Action.MANAGE_AUDITORS,
         "revoke": Action.MANAGE_AUDITORS,
+        "unlock": Action.MANAGE_AUDITORS,
     }
 
     def get_queryset(self):
@@ -309,3 +311,21 @@ class AuditorGrantViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
         grant = get_object_or_404(self.get_queryset(), pk=pk)
         grant = services.auditor_revoke(grant=grant, actor=request.user)
         return Response(AuditorGrantSerializer(grant).data)
+
+    @extend_schema(
+        summary=_("Unlock an auditor locked out after failed logins"),
+        description=_(
+            "Clears the auditor's failed logins from every address, so that "
+            "the next login is counted from zero. Only through a grant still "
+            "open; an ended one is refused with the code grant_ended."
+        ),
+        request=None,
+        responses={200: AuditorGrantUnlockSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, assessment_pk=None, pk=None):
+        grant = get_object_or_404(self.get_queryset(), pk=pk)
+        reset = services.auditor_unlock(grant=grant, actor=request.user)
+        return Response(
+            AuditorGrantUnlockSerializer(grant, context={"attempts_reset": reset}).data
+        )
