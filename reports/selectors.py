@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from assessments.models import (
     Answer,
@@ -37,7 +38,7 @@ from reports.vocabulary import Label, label, level_ordinal
 
 # Part of every revision: raise it when the report template changes what it
 # shows, so that reports rendered before are not handed out again.
-REPORT_LAYOUT = 8
+REPORT_LAYOUT = 9
 
 SELF = "self"
 VERIFIED = "verified"
@@ -524,6 +525,8 @@ class RequirementEntry:
     justification: str
     evidence: list[EvidenceRef]
     review: ReviewEntry | None
+    # How every list of the report names the review, as 审核驳回 or 未审核;
+    # a verdict given on an earlier version of the answer says so.
     review_label: Label
     # Counts in the verified reading: accepted on the answer's current version.
     verified: bool
@@ -764,15 +767,7 @@ def _requirement_entries(snapshot: Snapshot, requirements, evidence_numbers, fin
         status = answer.status if answer else ""
         review = _review_of(answer) if answer else None
         review_entry = None
-        review_label = vocabulary.UNREVIEWED
         if review is not None:
-            review_label = (
-                label(vocabulary.VERDICTS, review.verdict)
-                if review.is_current or review.verdict != "accepted"
-                else vocabulary.OUTDATED_ACCEPTANCE
-            )
-            # The listing says "on an earlier version" itself; the verdict's
-            # own word goes with it.
             review_entry = ReviewEntry(
                 review.verdict,
                 label(vocabulary.VERDICTS, review.verdict),
@@ -790,7 +785,10 @@ def _requirement_entries(snapshot: Snapshot, requirements, evidence_numbers, fin
             justification=answer.justification if answer else "",
             evidence=refs,
             review=review_entry,
-            review_label=review_label,
+            review_label=vocabulary.review_label(
+                review.verdict if review else "",
+                current=review is None or review.is_current,
+            ),
             verified=bool(status and review and review.counts_as_accepted),
             findings=finding_numbers[requirement.pk],
         )
@@ -928,10 +926,21 @@ def _largest_gaps(modules: list[AreaEntry], reading: str) -> list[GapSummary]:
             f"目标为{module.target.label}，相差 {steps} 级；"
             f"达到目标还需满足 {count} 项要求。"
         )
-        sentence_en = (
-            f"{module.name_en} stands at level {standing.level.number} against a "
-            f"target of {module.target.number}: {count} requirements to meet."
-        )
+        # The English half stays English in a report rendered in Chinese;
+        # the catalogue only counts it.
+        with translation.override("en"):
+            sentence_en = ngettext(
+                "%(module)s stands at level %(level)s against a target of "
+                "%(target)s: %(count)s requirement to meet.",
+                "%(module)s stands at level %(level)s against a target of "
+                "%(target)s: %(count)s requirements to meet.",
+                count,
+            ) % {
+                "module": module.name_en,
+                "level": standing.level.number,
+                "target": module.target.number,
+                "count": count,
+            }
         if module.stages:
             weakest = min(module.stages, key=lambda s: s.lead.level.number)
             weakest_level = weakest.lead.level.label

@@ -42,11 +42,9 @@ VERDICTS = {
     "rejected": Label("驳回", "Rejected"),
     "needs_information": Label("需补充信息", "Needs information"),
 }
-# An acceptance given on an earlier version of the answer.
-OUTDATED_ACCEPTANCE = Label(
-    "通过（答复已修改，需重新审核）", "Accepted, answer since changed"
-)
 UNREVIEWED = Label("未审核", "Not reviewed")
+# Said of a verdict given on an earlier version of the answer.
+EARLIER_VERSION = Label("针对旧版本", "on an earlier version")
 
 # The figures of ``ReviewSummary``, in the order and the words of the
 # assessment overview, so that the report and the page read alike.
@@ -93,3 +91,19 @@ def label(table: dict[str, Label], value: str) -> Label:
 def level_ordinal(number: int) -> str:
     """Return 第N级 for a level number from 1 to 5."""
     return f"第{CHINESE_NUMERALS[number]}级"
+
+
+def review_label(verdict: str, *, current: bool = True) -> Label:
+    """Return how a requirement's line names its review: 审核驳回, or 未审核.
+
+    ``verdict`` is empty for an answer without one; a verdict given on an
+    earlier version of the answer says so.
+    """
+    if not verdict:
+        return UNREVIEWED
+    word = label(VERDICTS, verdict)
+    if current:
+        return Label(f"审核{word.zh}", word.en)
+    return Label(
+        f"审核{word.zh}（{EARLIER_VERSION.zh}）", f"{word.en} ({EARLIER_VERSION.en})"
+    )

@@ -200,9 +200,8 @@ def test_it_counts_only_current_acceptances_in_the_verified_reading(people):
     assert entries[first.requirement.code].verified
     assert not entries[second.requirement.code].verified
     assert entries[second.requirement.code].review_label.en == (
-        "Accepted, answer since changed"
+        "Accepted (on an earlier version)"
     )
-    # The listing adds "on an earlier version" to the verdict's own word.
     assert entries[second.requirement.code].review.label.zh == "通过"
     assert not entries[second.requirement.code].review.current
 
