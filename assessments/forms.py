@@ -183,6 +183,21 @@ class AnswerForm(forms.Form):
     )
     justification = forms.CharField(label=_("Justification"), required=False)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # What the page held at ``version``, sent by the autosave: the fields
+    # that differ from it are those the person changed. Only compared, so
+    # never refused.
+    base_status = forms.CharField(required=False, widget=forms.HiddenInput)
+    base_justification = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def base(self) -> dict[str, str] | None:
+        """Return the status and justification at ``version``, if the page sent them.
+
+        Call it on a valid form.
+        """
+        names = ("status", "justification")
+        if any(f"base_{name}" not in self.data for name in names):
+            return None
+        return {name: self.cleaned_data[f"base_{name}"] for name in names}
 
 
 class EvidenceForm(forms.Form):

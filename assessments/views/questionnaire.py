@@ -1,5 +1,7 @@
 """The questionnaire: one page per module or lifecycle stage, and answer saves."""
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +28,9 @@ FILTERS = {code for code, _label in selectors.Filter.choices}
 REVIEW_FILTERS = {selectors.Filter.REJECTED, selectors.Filter.UNREVIEWED}
 # Session key of a verdict refused by the service, shown again once.
 REVIEW_DRAFT = "review_draft"
+# Session key of an answer refused for a newer version without JavaScript,
+# put back in its form once.
+ANSWER_DRAFT = "answer_draft"
 
 
 @login_required
@@ -80,6 +85,9 @@ def questionnaire(request, pk, area):
         # refused.
         for message in draft.get("errors", []):
             messages.error(request, message)
+    answer_draft = request.session.pop(ANSWER_DRAFT, None)
+    if answer_draft and answer_draft.get("assessment") == assessment.pk:
+        _add_answer_draft(page, answer_draft)
     filters = [
         (code, label)
         for code, label in selectors.Filter.choices
@@ -157,6 +165,26 @@ def _add_review_draft(page, draft: dict) -> bool:
     return False
 
 
+def _add_answer_draft(page, draft: dict) -> None:
+    """Put an answer refused for a newer version back in its form, as typed.
+
+    The form keeps the version the refusal showed, so that saving it again
+    puts it over that version and no later one. The badge follows the form.
+    """
+    for group in page["groups"]:
+        for item in group["items"]:
+            if item.requirement.code == draft.get("code") and item.answer:
+                status = draft.get("status", "")
+                item.answer = dataclasses.replace(
+                    item.answer,
+                    status=status,
+                    justification=draft.get("justification", ""),
+                    version=draft.get("version", item.answer.version),
+                )
+                item.status_label = str(dict(AnswerStatus.choices).get(status, ""))
+                return
+
+
 def get_requirement(assessment, code) -> Requirement:
     """Return requirement ``code`` of the assessment's framework, else raise 404."""
     requirement = catalogues.get_requirement(assessment.framework_id, code)
@@ -217,17 +245,55 @@ def _figures(assessment, requirement) -> dict:
     }
 
 
-def _conflict_message(answer) -> str:
-    label = AnswerStatus(answer.status).label if answer.status else _("Unanswered")
-    return _(
-        "Not saved: %(user)s saved this answer in the meantime. It now reads "
-        "“%(status)s” with the justification “%(justification)s”. Check it and "
-        "save again."
-    ) % {
-        "user": selectors.person_name(answer.updated_by) or "?",
-        "status": label,
-        "justification": answer.justification or "—",
-    }
+def _conflict_message(answer, user, kept=()) -> str:
+    """Return why a save was refused for the newer version ``answer``.
+
+    ``kept`` names the fields that saving over it keeps as they are stored.
+    """
+    status = AnswerStatus(answer.status).label if answer.status else _("Unanswered")
+    values = {"status": status, "justification": answer.justification or "—"}
+    if answer.updated_by_id is not None and answer.updated_by_id == user.pk:
+        text = _(
+            "Not saved: you saved this answer in another tab or window in the "
+            "meantime. It now reads “%(status)s” with the justification "
+            "“%(justification)s”. Check it and save again."
+        )
+    else:
+        text = _(
+            "Not saved: %(user)s saved this answer in the meantime. It now reads "
+            "“%(status)s” with the justification “%(justification)s”. Check it and "
+            "save again."
+        )
+        values["user"] = selectors.person_name(answer.updated_by) or "?"
+    message = text % values
+    if list(kept) == ["justification"]:
+        message += " " + _(
+            "Saving yours over it changes only the status you chose and keeps the "
+            "justification saved in the meantime."
+        )
+    elif list(kept) == ["status"]:
+        message += " " + _(
+            "Saving yours over it changes only the justification you wrote and "
+            "keeps the status saved in the meantime."
+        )
+    return message
+
+
+def _kept_fields(form, answer) -> list[str]:
+    """Return the fields that saving the form over ``answer`` keeps as stored.
+
+    They are those the newer version changed and the person did not, which
+    the autosave takes from it before saving over it. A plain form post
+    does not say what its page held, and keeps none.
+    """
+    base = form.base()
+    if base is None:
+        return []
+    return [
+        name
+        for name, value in base.items()
+        if form.cleaned_data[name] == value and getattr(answer, name) != value
+    ]
 
 
 def _form_problem(form) -> str:
@@ -280,18 +346,34 @@ def answer_update(request, pk, code):
             return JsonResponse({"error": str(error)}, status=403)
         raise
     except services.AnswerConflict as conflict:
-        message = _conflict_message(conflict.current)
+        current = conflict.current
         if json:
             # The figures of the stored answer, for the page to show if its
             # reader takes that version.
             data = {
-                "error": message,
-                "answer": _answer_data(conflict.current),
+                "error": _conflict_message(
+                    current, request.user, _kept_fields(form, current)
+                ),
+                "answer": _answer_data(current),
                 **_figures(assessment, requirement),
             }
             return JsonResponse(data, status=409)
-        messages.error(request, message)
-        return redirect(back)
+        request.session[ANSWER_DRAFT] = {
+            "assessment": assessment.pk,
+            "code": requirement.code,
+            "status": form.cleaned_data["status"],
+            "justification": form.cleaned_data["justification"],
+            "version": current.version,
+        }
+        kept_in_form = _(
+            "Your version is still in the form: saving it again puts it over this one."
+        )
+        messages.error(
+            request, f"{_conflict_message(current, request.user)} {kept_in_form}"
+        )
+        # Without the filter: the stored answer may no longer match it, and
+        # the form holding what was typed must be on the page.
+        return redirect(requirement_url(assessment, requirement))
     except ValidationError as error:
         if json:
             return JsonResponse({"error": " ".join(error.messages)}, status=400)

@@ -41,6 +41,17 @@
     return form.elements.csrfmiddlewaretoken.value;
   }
 
+  var FIELDS = ["status", "justification"];
+
+  // Whether two values of a field are the same once stored: the server
+  // trims texts, and sends back the line breaks a form post carries.
+  function sameValue(a, b) {
+    function stored(value) {
+      return String(value).replace(/\r\n?/g, "\n").trim();
+    }
+    return stored(a) === stored(b);
+  }
+
   function AnswerForm(form) {
     this.form = form;
     this.state = form.querySelector("[data-save-state]");
@@ -53,6 +64,9 @@
     this.theirFigures = null;
     // Whether the form holds what the server has not stored yet.
     this.dirty = false;
+    // What the answer held at the version in the form: the fields that
+    // differ from it are those the person changed.
+    this.base = this.values();
 
     var self = this;
     form.addEventListener("submit", function (event) {
@@ -104,6 +118,23 @@
     });
   }
 
+  AnswerForm.prototype.values = function () {
+    var elements = this.form.elements;
+    var values = {};
+    FIELDS.forEach(function (name) {
+      values[name] = elements[name].value;
+    });
+    return values;
+  };
+
+  AnswerForm.prototype.setBase = function (answer) {
+    var base = {};
+    FIELDS.forEach(function (name) {
+      base[name] = answer[name];
+    });
+    this.base = base;
+  };
+
   AnswerForm.prototype.show = function (kind, text) {
     this.state.className = "save-state save-state--" + kind;
     this.state.textContent = text || "";
@@ -122,6 +153,10 @@
     self.show("saving", texts.textSaving);
     var body = new FormData(self.form);
     body.set("csrfmiddlewaretoken", currentCsrfToken(self.form));
+    // A refusal for a newer version then says what saving over it keeps.
+    FIELDS.forEach(function (name) {
+      body.set("base_" + name, self.base[name]);
+    });
     fetch(self.form.action, {
       method: "POST",
       body: body,
@@ -152,8 +187,10 @@
         } else if (result.status === 200) {
           self.dirty = self.again || self.timer !== null;
           self.form.elements.version.value = result.data.answer.version;
+          self.setBase(result.data.answer);
           self.conflictBox.hidden = true;
           self.updateBadge(result.data.answer);
+          self.revealComments();
           // Figures come only when the save can have moved a level.
           if (result.data.summary) setFigures(result.data.summary);
           if (result.data.verified) setFigures(result.data.verified, "verified.");
@@ -206,22 +243,40 @@
     if (note) note.hidden = false;
   };
 
+  // The comments of a requirement answered for the first time, which the
+  // page holds hidden until the answer exists.
+  AnswerForm.prototype.revealComments = function () {
+    var comments = this.form.closest("article").querySelector("[data-shown-once-answered]");
+    if (comments) comments.hidden = false;
+  };
+
   AnswerForm.prototype.takeTheirs = function () {
     this.dirty = false;
     if (!this.theirs) return;
     this.form.elements.status.value = this.theirs.status;
     this.form.elements.justification.value = this.theirs.justification;
     this.form.elements.version.value = this.theirs.version;
+    this.setBase(this.theirs);
     this.updateBadge(this.theirs);
+    if (this.theirs.version > 0) this.revealComments();
     if (this.theirFigures.summary) setFigures(this.theirFigures.summary);
     if (this.theirFigures.verified) setFigures(this.theirFigures.verified, "verified.");
     this.conflictBox.hidden = true;
     this.show("saved", texts.textSaved);
   };
 
+  // Save over the newer version only the fields changed on this page; the
+  // others take its values, shown in the form before it is saved.
   AnswerForm.prototype.keepMine = function () {
     if (!this.theirs) return;
-    this.form.elements.version.value = this.theirs.version;
+    var elements = this.form.elements;
+    var base = this.base;
+    var theirs = this.theirs;
+    FIELDS.forEach(function (name) {
+      if (sameValue(elements[name].value, base[name])) elements[name].value = theirs[name];
+    });
+    this.setBase(theirs);
+    elements.version.value = theirs.version;
     this.conflictBox.hidden = true;
     this.save();
   };
