@@ -122,6 +122,9 @@ class ReportViewSet(
         # Ids only grow, so a report with a higher one is new since the request.
         latest = self.get_queryset().aggregate(latest=Max("pk"))["latest"] or 0
         report = services.report_request(assessment=self.assessment, actor=request.user)
+        # Where tasks run in the request (the laptop defaults), the report was
+        # rendered as the request committed; the record says how it stands.
+        report.refresh_from_db()
         return Response(
             ReportSerializer(report, context=self.get_serializer_context()).data,
             status=(

@@ -1,7 +1,8 @@
 """PDF reports through the API: asking, following, downloading."""
 
-from reports import selectors, storage
+from reports import rendering, selectors, services, storage, tasks
 from reports.models import Report, ReportStatus
+from reports.pdf import RenderedPDF
 from tests.assessments.assessment_factories import PDF_BYTES, answer
 
 
@@ -134,3 +135,24 @@ def test_only_a_failed_report_is_retried(people, api):
     retried = client.post(_url(people, f"{report['id']}/retry/"))
     assert retried.status_code == 202
     assert retried.json()["id"] != report["id"]
+
+
+def test_a_report_rendered_in_the_request_is_answered_done(
+    transactional_db, people, api, monkeypatch
+):
+    """As with the laptop defaults, where tasks run as the request commits."""
+    monkeypatch.setattr(
+        rendering,
+        "render_report",
+        lambda context, number="": RenderedPDF(data=PDF_BYTES, page_count=3),
+    )
+    monkeypatch.setattr(
+        tasks.render_report,
+        "delay",
+        lambda report_id: services.report_render(report_id=report_id),
+    )
+
+    response = api(people.viewer).post(_url(people))
+
+    assert response.status_code == 202
+    assert (response.json()["status"], response.json()["pending"]) == ("done", False)
