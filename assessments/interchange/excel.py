@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -500,18 +500,25 @@ class _Problems:
     """Rows with problems, grouped by the kind of problem."""
 
     def __init__(self):
-        self.rows: dict[str, list[int]] = {}
+        # Each row as listed: its number, then the requirement's code when
+        # the row names a known one.
+        self.rows: dict[str, list[str]] = {}
         self.values: dict[str, list[str]] = {}
 
-    def add(self, kind: str, row: int, value: str = "") -> None:
-        self.rows.setdefault(kind, []).append(row)
+    def add(self, kind: str, row: int, value: str = "", code: str = "") -> None:
+        if code:
+            label = pgettext("a workbook row and its requirement", "%(row)s (%(code)s)")
+            listed = label % {"row": row, "code": code}
+        else:
+            listed = str(row)
+        self.rows.setdefault(kind, []).append(listed)
         if value and value not in self.values.setdefault(kind, []):
             self.values[kind].append(value)
 
     def messages(self) -> list[str]:
         messages = []
         for kind, rows in self.rows.items():
-            listed = ", ".join(str(row) for row in rows[:40])
+            listed = ", ".join(rows[:40])
             if len(rows) > 40:
                 listed += ", …"
             values = ", ".join(self.values.get(kind, [])[:10])
@@ -634,13 +641,13 @@ def _read_rows(sheet, formula_sheet, assessment, meta) -> list[SheetRow]:
         label = cells[STATUS].strip()
         status = statuses.get(label.casefold()) if label else ""
         if status is None:
-            problems.add("status", number, label)
+            problems.add("status", number, label, code=code)
         justification = clean_text(cells[JUSTIFICATION])
         if len(justification) > MAX_JUSTIFICATION:
-            problems.add("too_long", number)
+            problems.add("too_long", number, code=code)
         version, digest = _unseal(cells, code, assessment, meta)
         if version is None:
-            problems.add("sealed", number)
+            problems.add("sealed", number, code=code)
         if status is None or version is None:
             continue
         rows.append(

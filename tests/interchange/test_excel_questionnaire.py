@@ -577,7 +577,8 @@ def test_invalid_statuses_are_refused_with_their_rows(started, login, people):
     body = refusal(upload(client, started, content_of(workbook)))
 
     assert (
-        f"Rows {first}, {second}: the status is not one of the listed choices "
+        f"Rows {first} (STR-2.1), {second} (LC-S1-1.1): the status is not one of "
+        "the listed choices "
         "(Done, maybe). Choose a status from the drop-down list, or leave the "
         "cell empty to mark the requirement not answered." in body
     )
@@ -594,8 +595,8 @@ def test_one_row_is_named_in_the_singular(started, login, people):
     body = refusal(upload(client, started, content_of(workbook)))
 
     assert (
-        f"Row {row}: the justification is longer than 20000 characters. Shorten it."
-        in body
+        f"Row {row} (STR-2.1): the justification is longer than 20000 characters. "
+        "Shorten it." in body
     )
     assert "Rows " not in body
     assert fingerprint() == before
@@ -687,7 +688,9 @@ def test_an_edited_answer_version_is_refused(started, login, people):
 
     body = refusal(upload(client, started, content_of(workbook)))
 
-    assert f"Row {row}: the hidden columns of the workbook were changed." in body
+    assert (
+        f"Row {row} (STR-1.1): the hidden columns of the workbook were changed." in body
+    )
 
 
 def test_an_edited_metadata_sheet_is_refused(started, login, people):
