@@ -7,6 +7,7 @@ may do what, live in the services. So do the bounds of free texts and dates
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from assessments.models import (
     DEFAULT_TARGET_LEVEL,
@@ -61,6 +62,19 @@ class PreviousAssessmentSelect(forms.Select):
                 previous.framework_id, ""
             )
         return option
+
+
+def _previous_label(assessment) -> str:
+    """Name an assessment to start from, told apart by its period and status."""
+    return pgettext(
+        "an assessment to start from: its title, period and status",
+        "%(title)s (%(start)s – %(end)s, %(status)s)",
+    ) % {
+        "title": assessment.title,
+        "start": assessment.period_start.isoformat(),
+        "end": assessment.period_end.isoformat(),
+        "status": assessment.get_status_display(),
+    }
 
 
 class AssessmentCreateForm(forms.Form):
@@ -118,6 +132,7 @@ class AssessmentCreateForm(forms.Form):
             pk: version.pk for pk, version in self.latest_versions.items()
         }
         previous.widget.attrs["data-settles"] = self["framework"].auto_id
+        previous.label_from_instance = _previous_label
 
     def clean(self):
         cleaned = super().clean()

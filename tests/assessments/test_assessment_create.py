@@ -93,3 +93,20 @@ def test_it_asks_for_a_version_when_starting_empty(people, login, newer):
         response.content.decode()
     )
     assert not Assessment.objects.filter(title=FORM["title"]).exists()
+
+
+def test_each_previous_assessment_is_named_with_its_period_and_status(people, login):
+    body = (
+        login(people.assessor)
+        .get(
+            reverse("assessments:assessment-create", args=["org-a"]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+
+    assessment = people.assessment
+    assert (
+        f"{assessment.title} ({assessment.period_start.isoformat()} – "
+        f"{assessment.period_end.isoformat()}, Draft)</option>"
+    ) in body
