@@ -12,6 +12,7 @@ Images are then opened with Pillow, with decompression bombs refused.
 import hashlib
 import logging
 import os
+import re
 import shutil
 import uuid
 import warnings
@@ -22,10 +23,10 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
-
-from assessments.templatetags.assessment_tags import size_limit
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +128,29 @@ def install_upload_handler(request) -> EvidenceUploadHandler:
     return handler
 
 
+# The units of filesizeformat, largest first: PB, TB, GB, MB and KB.
+SIZE_UNITS = tuple(1 << shift for shift in (50, 40, 30, 20, 10))
+
+
+def size_label(size: int) -> str:
+    """Return a size limit as ``filesizeformat`` does, without ".0" when whole.
+
+    A limit is usually a whole number of its unit, "25 MB"; one that is not
+    keeps the decimal, "2.5 MB", and so does a rounded one, "2.0 KB" for
+    2,000 bytes.
+    """
+    shown = filesizeformat(size)
+    unit = next((unit for unit in SIZE_UNITS if size >= unit), 1)
+    if size % unit:
+        return shown
+    whole = re.escape(formats.get_format("DECIMAL_SEPARATOR")) + r"0(?!\d)"
+    return re.sub(whole, "", shown, count=1)
+
+
 def too_large_error() -> ValidationError:
     return ValidationError(
         _("The file is larger than %(limit)s. Upload a smaller file.")
-        % {"limit": size_limit(max_upload_size())},
+        % {"limit": size_label(max_upload_size())},
         code="too_large",
     )
 

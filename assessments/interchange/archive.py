@@ -22,7 +22,6 @@ from assessments import uploads
 from assessments.interchange.errors import FileRefused, FileTooLarge
 from assessments.interchange.json_io import SHA256, dump, export_document, load
 from assessments.models import Evidence, EvidenceKind
-from assessments.templatetags.assessment_tags import size_limit
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +198,7 @@ def _belongs(name: str) -> bool:
 def _too_large(sha256, limit) -> FileRefused:
     return FileRefused(
         _("%(name)s is larger than %(limit)s, the largest evidence file accepted.")
-        % {"name": EVIDENCE_DIR + sha256, "limit": size_limit(limit)}
+        % {"name": EVIDENCE_DIR + sha256, "limit": uploads.size_label(limit)}
     )
 
 
@@ -228,7 +227,7 @@ def read_assessment_file(uploaded) -> tuple[dict, "ArchiveFiles | None"]:
 def archive_too_large() -> str:
     """Return the message refusing an archive above :func:`max_archive_size`."""
     return _("The file is larger than %(limit)s. Upload a smaller file.") % {
-        "limit": size_limit(max_archive_size())
+        "limit": uploads.size_label(max_archive_size())
     }
 
 
@@ -279,6 +278,6 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
     if len(raw) > limit:
         raise FileRefused(
             _("%(name)s is larger than %(limit)s.")
-            % {"name": DOCUMENT_NAME, "limit": size_limit(limit)}
+            % {"name": DOCUMENT_NAME, "limit": uploads.size_label(limit)}
         )
     return load(raw), ArchiveFiles(archive)

@@ -35,7 +35,6 @@ from assessments.interchange.errors import FileRefused
 from assessments.interchange.selectors import clean_text
 from assessments.models import Answer, AnswerStatus
 from assessments.services.limits import TEXT_LIMITS
-from assessments.templatetags.assessment_tags import size_limit
 from maturity.models import Requirement
 
 FORMAT = "aimrg-questionnaire"
@@ -283,7 +282,7 @@ def _check_file(uploaded) -> None:
     if unpacked > MAX_UNPACKED:
         raise FileRefused(
             _("The workbook unpacks to more than %(limit)s; it cannot be read.")
-            % {"limit": size_limit(MAX_UNPACKED)}
+            % {"limit": uploads.size_label(MAX_UNPACKED)}
         )
 
 

@@ -1,12 +1,9 @@
 """Template helpers of the portal's pages: switcher, people, figures, levels."""
 
-import re
-
 from django import template
 from django.template import engines
-from django.template.defaultfilters import filesizeformat
-from django.utils import formats
 
+from assessments import uploads
 from assessments.selectors import memberships_of, person_name
 from assessments.selectors.assessments import ended_audits as ended_audits_of
 
@@ -49,24 +46,10 @@ def percent(value):
     return f"{round(value * 100)} %"
 
 
-# The units of filesizeformat, largest first: PB, TB, GB, MB and KB.
-SIZE_UNITS = tuple(1 << shift for shift in (50, 40, 30, 20, 10))
-
-
 @register.filter(is_safe=True)
 def size_limit(size):
-    """Return a size limit as ``filesizeformat`` does, without ".0" when whole.
-
-    A limit is usually a whole number of its unit, "25 MB"; one that is not
-    keeps the decimal, "2.5 MB", and so does a rounded one, "2.0 KB" for
-    2,000 bytes.
-    """
-    shown = filesizeformat(size)
-    unit = next((unit for unit in SIZE_UNITS if size >= unit), 1)
-    if size % unit:
-        return shown
-    whole = re.escape(formats.get_format("DECIMAL_SEPARATOR")) + r"0(?!\d)"
-    return re.sub(whole, "", shown, count=1)
+    """Return a size limit as ``filesizeformat`` does, without ".0" when whole."""
+    return uploads.size_label(size)
 
 
 @register.filter
