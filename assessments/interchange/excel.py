@@ -517,7 +517,7 @@ class _Problems:
     def messages(self) -> list[str]:
         messages = []
         for kind, rows in self.rows.items():
-            listed = ", ".join(rows[:40])
+            listed = pgettext("between the rows of a list", ", ").join(rows[:40])
             if len(rows) > 40:
                 listed += ", …"
             values = ", ".join(self.values.get(kind, [])[:10])

@@ -283,8 +283,9 @@ def _kept_fields(form, answer) -> list[str]:
     """Return the fields that saving the form over ``answer`` keeps as stored.
 
     They are those the newer version changed and the person did not, which
-    the autosave takes from it before saving over it. A plain form post
-    does not say what its page held, and keeps none.
+    saving over it takes from the stored answer. A post that does not say
+    what its page held keeps none. Line ends are compared as one: a browser
+    sends a text area's as CR LF, and reads an attribute's as LF.
     """
     base = form.base()
     if base is None:
@@ -292,8 +293,13 @@ def _kept_fields(form, answer) -> list[str]:
     return [
         name
         for name, value in base.items()
-        if form.cleaned_data[name] == value and getattr(answer, name) != value
+        if _same(form.cleaned_data[name], value)
+        and not _same(getattr(answer, name), value)
     ]
+
+
+def _same(text: str, other: str) -> bool:
+    return text.replace("\r\n", "\n") == other.replace("\r\n", "\n")
 
 
 def _form_problem(form) -> str:
@@ -358,18 +364,25 @@ def answer_update(request, pk, code):
                 **_figures(assessment, requirement),
             }
             return JsonResponse(data, status=409)
+        kept = _kept_fields(form, current)
+        # As the autosave does: what was left as the page showed it takes
+        # the stored value, so saving again changes only what was typed.
+        draft = {
+            name: getattr(current, name) if name in kept else form.cleaned_data[name]
+            for name in ("status", "justification")
+        }
         request.session[ANSWER_DRAFT] = {
             "assessment": assessment.pk,
             "code": requirement.code,
-            "status": form.cleaned_data["status"],
-            "justification": form.cleaned_data["justification"],
+            **draft,
             "version": current.version,
         }
         kept_in_form = _(
             "Your version is still in the form: saving it again puts it over this one."
         )
         messages.error(
-            request, f"{_conflict_message(current, request.user)} {kept_in_form}"
+            request,
+            f"{_conflict_message(current, request.user, kept)} {kept_in_form}",
         )
         # Without the filter: the stored answer may no longer match it, and
         # the form holding what was typed must be on the page.

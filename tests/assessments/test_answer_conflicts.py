@@ -244,3 +244,66 @@ def test_it_shows_the_kept_form_whatever_the_filter(people, login):
     # The answer is no longer unanswered: the filter would hide it.
     form = _form_of(response.content.decode(), "STR-1.1")
     assert ">My justification.</textarea>" in form
+
+
+def test_without_javascript_saving_again_keeps_the_field_left_alone(people, login):
+    """The page showed the answer unanswered; someone answered it since."""
+    stored = answer(
+        people.assessment,
+        "STR-1.1",
+        "satisfied",
+        justification="",
+        updated_by=people.admin,
+        version=2,
+        evidence=False,
+    )
+    client = login(people.assessor)
+
+    refused = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {
+            "status": "",
+            "justification": "My justification.",
+            "version": 1,
+            "base_status": "",
+            "base_justification": "",
+        },
+        follow=True,
+        **ENGLISH,
+    )
+
+    body = refused.content.decode()
+    form = _form_of(body, "STR-1.1")
+    assert '<option value="satisfied" selected>' in form
+    assert ">My justification.</textarea>" in form
+    assert "keeps the status saved in the meantime" in body
+    client.post(
+        _url(people.assessment, "STR-1.1"),
+        {
+            "status": "satisfied",
+            "justification": "My justification.",
+            "version": 2,
+            "base_status": "satisfied",
+            "base_justification": "My justification.",
+        },
+    )
+    stored.refresh_from_db()
+    assert (stored.status, stored.justification, stored.version) == (
+        "satisfied",
+        "My justification.",
+        3,
+    )
+
+
+def test_the_answer_form_carries_the_answer_as_shown(people, login):
+    answer(people.assessment, "STR-1.1", "partial", justification="Shown.")
+
+    body = (
+        login(people.assessor)
+        .get(reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"]))
+        .content.decode()
+    )
+
+    form = _form_of(body, "STR-1.1")
+    assert '<input type="hidden" name="base_status" value="partial">' in form
+    assert '<input type="hidden" name="base_justification" value="Shown.">' in form

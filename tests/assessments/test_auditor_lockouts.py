@@ -101,3 +101,21 @@ def test_the_api_unlocks_an_auditor(people, settings):
     assert response.status_code == 200
     assert response.json()["attempts_reset"] >= 1
     assert locked_out_usernames([people.auditor.username]) == set()
+
+
+def test_the_api_says_which_auditor_is_locked_out(people, settings):
+    _lock_out(people.auditor, settings)
+    grant = _grant(people, people.auditor)
+    client = APIClient()
+    client.force_authenticate(people.admin)
+    base = f"/api/v1/assessments/{people.assessment.pk}/auditors/"
+
+    listed = client.get(base).json()["results"]
+    read = client.get(f"{base}{grant.pk}/")
+
+    assert {row["username"]: row["locked_out"] for row in listed} == {
+        people.auditor.username: True,
+        people.expired.username: False,
+    }
+    assert read.status_code == 200
+    assert read.json()["locked_out"] is True

@@ -87,6 +87,12 @@ class AuditorGrantSerializer(serializers.ModelSerializer):
     granted_by = UsernameField()
     revoked_by = UsernameField()
     is_active = serializers.BooleanField(read_only=True)
+    locked_out = serializers.SerializerMethodField(
+        help_text=_(
+            "Whether failed logins keep the auditor from logging in now; an "
+            "administrator may unlock them while the grant is open."
+        )
+    )
 
     class Meta:
         model = AuditorGrant
@@ -99,7 +105,16 @@ class AuditorGrantSerializer(serializers.ModelSerializer):
             "revoked_at",
             "revoked_by",
             "is_active",
+            "locked_out",
         ]
+
+    def get_locked_out(self, grant) -> bool:
+        username = grant.user.get_username()
+        # A list reads who is locked out once, for the whole page.
+        locked = self.context.get("locked_out")
+        if locked is None:
+            locked = locked_out_usernames([username])
+        return username in locked
 
 
 class AuditorGrantUnlockSerializer(AuditorGrantSerializer):

@@ -33,6 +33,7 @@ from assessments.api.serializers.organisations import (
 from assessments.api.views.common import AssessmentChildViewSet, AssessmentViewMixin
 from assessments.models import Assessment, AssessmentTarget, AuditorGrant
 from assessments.permissions import Action, assessments_visible_to, require
+from assessments.selectors.lockouts import locked_out_usernames
 
 
 def with_targets(queryset):
@@ -263,18 +264,22 @@ class AssessmentViewSet(
 
 @extend_schema_view(
     list=extend_schema(summary=_("List the auditor grants of an assessment")),
+    retrieve=extend_schema(summary=_("Read one auditor grant")),
     create=extend_schema(
         summary=_("Grant a third-party auditor access"),
         request=AuditorGrantCreateSerializer,
         responses={201: AuditorGrantSerializer},
     ),
 )
-class AuditorGrantViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
+class AuditorGrantViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, AssessmentChildViewSet
+):
     """Auditor access is managed by the organisation's administrators."""
 
     serializer_class = AuditorGrantSerializer
     required_actions = {
         "list": Action.MANAGE_AUDITORS,
+        "retrieve": Action.MANAGE_AUDITORS,
         "create": Action.MANAGE_AUDITORS,
         "revoke": Action.MANAGE_AUDITORS,
         "unlock": Action.MANAGE_AUDITORS,
@@ -285,6 +290,13 @@ class AuditorGrantViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
             return AuditorGrant.objects.none()
         return AuditorGrant.objects.filter(assessment=self.assessment).select_related(
             "user", "granted_by", "revoked_by"
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        locked = locked_out_usernames(grant.user.get_username() for grant in page)
+        return self.get_paginated_response(
+            AuditorGrantSerializer(page, many=True, context={"locked_out": locked}).data
         )
 
     def create(self, request, *args, **kwargs):
