@@ -8,7 +8,6 @@ Celery worker.
 
 import logging
 
-from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -119,17 +118,10 @@ class ReportViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
-        # Ids only grow, so a report with a higher one is new since the request.
-        latest = self.get_queryset().aggregate(latest=Max("pk"))["latest"] or 0
-        report = services.report_request(assessment=self.assessment, actor=request.user)
-        # Where tasks run in the request (the laptop defaults), the report was
-        # rendered as the request committed; the record says how it stands.
-        report.refresh_from_db()
+        asked = services.report_ask(assessment=self.assessment, actor=request.user)
         return Response(
-            ReportSerializer(report, context=self.get_serializer_context()).data,
-            status=(
-                status.HTTP_202_ACCEPTED if report.pk > latest else status.HTTP_200_OK
-            ),
+            ReportSerializer(asked.report, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED if asked.made else status.HTTP_200_OK,
         )
 
     @extend_schema(

@@ -71,7 +71,14 @@ def _dead_attempt_message() -> str:
 # ---------------------------------------------------------------- request
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Asked:
+    """What asking for a report found: its record, and whether the ask made it."""
+
+    report: Report
+    made: bool
+
+
 def report_request(*, assessment, actor) -> Report:
     """Return the report of ``assessment`` as it stands now, queuing it if new.
 
@@ -79,8 +86,24 @@ def report_request(*, assessment, actor) -> Report:
     kept report is returned whatever changed since; otherwise the record
     standing for the current revision is, unless its attempt died.
     """
-    require(actor, Action.VIEW, assessment)
+    return _requested(assessment, actor)[0]
 
+
+def report_ask(*, assessment, actor) -> Asked:
+    """Ask for the report of ``assessment`` as a page or the API does.
+
+    :func:`report_request`, saying whether the record is new. The record is
+    read again once the request committed: where tasks run in-process (the
+    laptop defaults), the report was rendered then, and is returned done.
+    """
+    report, made = _requested(assessment, actor)
+    report.refresh_from_db()
+    return Asked(report=report, made=made)
+
+
+@transaction.atomic
+def _requested(assessment, actor) -> tuple[Report, bool]:
+    require(actor, Action.VIEW, assessment)
     return _request(assessment, actor)
 
 
@@ -105,10 +128,11 @@ def final_report_request(*, assessment_id: int, actor_id: int) -> Report | None:
         )
         return None
 
-    return _request(assessment, actor)
+    return _request(assessment, actor)[0]
 
 
-def _request(assessment, actor) -> Report:
+def _request(assessment, actor) -> tuple[Report, bool]:
+    """Return the record standing for ``assessment`` now, and whether it is new."""
     key = selectors.report_key(assessment)
     existing = (
         selectors.kept_report(assessment) if key.final else None
@@ -117,7 +141,7 @@ def _request(assessment, actor) -> Report:
         if selectors.is_stalled(existing):
             logger.warning("Report %s: still queued, sending it again", existing.pk)
             transaction.on_commit(lambda: _enqueue(existing.pk), robust=True)
-        return existing
+        return existing, False
 
     try:
         with transaction.atomic():
@@ -135,7 +159,7 @@ def _request(assessment, actor) -> Report:
         ) or selectors.active_report(assessment, key.revision)
         if racing is None:
             raise
-        return racing
+        return racing, False
 
     # A broker that is down must not fail the request: the record stays
     # queued, shows as stalled, and asking again sends the message again.
@@ -146,7 +170,7 @@ def _request(assessment, actor) -> Report:
         assessment.pk,
         actor.pk,
     )
-    return report
+    return report, True
 
 
 def report_retry(*, report: Report, actor) -> Report:
@@ -167,7 +191,7 @@ def report_retry(*, report: Report, actor) -> Report:
             % {"number": report.number, "status": report.get_status_display().lower()},
             code="not_failed",
         )
-    return report_request(assessment=report.assessment, actor=actor)
+    return report_ask(assessment=report.assessment, actor=actor).report
 
 
 def _fail_if_abandoned(report: Report) -> bool:

@@ -5,7 +5,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.permissions import get_assessment
 from assessments.views.common import assessment_context, wants_json
 from reports import selectors, services, storage
-from reports.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +45,8 @@ def report_list(request, pk):
 def report_request(request, pk):
     assessment = get_assessment(request.user, pk)
 
-    # Ids only grow, so a report with a higher one is new since the request.
-    latest = (
-        Report.objects.filter(assessment=assessment).aggregate(latest=Max("pk"))[
-            "latest"
-        ]
-        or 0
-    )
-    report = services.report_request(assessment=assessment, actor=request.user)
-    # Where tasks run in the request (the laptop defaults), the report was
-    # rendered as the request committed; the record says how it stands.
-    report.refresh_from_db()
-    made = report.pk > latest
+    asked = services.report_ask(assessment=assessment, actor=request.user)
+    report, made = asked.report, asked.made
     if wants_json(request):
         return JsonResponse(selectors.report_state(report), status=202 if made else 200)
     if not made:

@@ -3,7 +3,6 @@
 import logging
 from datetime import date
 
-from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 from assessments.models import AuditorGrant, Membership
 from assessments.permissions import Action, active_grants, forget_access, require
 from assessments.selectors import person_name
-from assessments.selectors.history import LOCKOUT_LIFTED
 from assessments.services.common import (
     find_user,
+    lift_lockout,
     lock_assessment,
     locked_error,
     save_as,
@@ -110,9 +109,7 @@ def auditor_unlock(*, grant, actor) -> int:
             code="grant_ended",
         )
 
-    count = axes_reset(username=grant.user.get_username())
-    if count:
-        save_as(grant, actor, reason=LOCKOUT_LIFTED, update_fields=["revoked_at"])
+    count = lift_lockout(grant, actor, unchanged="revoked_at")
     logger.info(
         "Login lockout of auditor %s lifted by user %s for assessment %s "
         "(%d attempt records reset)",

@@ -1,5 +1,6 @@
 """What every service shares: its errors, the edit lock and history authors."""
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assessment, status_in_sentence
 from assessments.permissions import require
+from assessments.selectors.history import LOCKOUT_LIFTED
 from maturity.catalogues import get_catalogue
 
 User = get_user_model()
@@ -65,6 +67,21 @@ def save_as(instance, actor, *, reason: str | None = None, **kwargs):
         instance._change_reason = reason
     instance.save(**kwargs)
     return instance
+
+
+def lift_lockout(record, actor, *, unchanged: str) -> int:
+    """Clear the failed logins of ``record.user`` from every address.
+
+    Returns how many attempt records django-axes reset. Axes keeps no
+    record of a reset, so when there was a lockout to lift, ``record`` (the
+    membership or grant it was lifted through) is saved again as it is,
+    its field ``unchanged`` written alone: a version whose change reason
+    the histories tell as the lockout lifted.
+    """
+    count = axes_reset(username=record.user.get_username())
+    if count:
+        save_as(record, actor, reason=LOCKOUT_LIFTED, update_fields=[unchanged])
+    return count
 
 
 def delete_as(instance, actor) -> None:

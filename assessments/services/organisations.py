@@ -2,7 +2,6 @@
 
 import logging
 
-from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,8 +10,13 @@ from django.utils.translation import gettext as _
 from assessments.models import Membership, Organisation, Role
 from assessments.permissions import Action, active_grants, forget_access, require
 from assessments.selectors import person_name
-from assessments.selectors.history import LOCKOUT_LIFTED
-from assessments.services.common import User, delete_as, find_user, save_as
+from assessments.services.common import (
+    User,
+    delete_as,
+    find_user,
+    lift_lockout,
+    save_as,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -179,9 +183,7 @@ def membership_unlock(*, membership, actor) -> int:
     """
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
 
-    count = axes_reset(username=membership.user.get_username())
-    if count:
-        save_as(membership, actor, reason=LOCKOUT_LIFTED, update_fields=["role"])
+    count = lift_lockout(membership, actor, unchanged="role")
     logger.info(
         "Login lockout of user %s lifted by user %s of organisation %s "
         "(%d attempt records reset)",

@@ -254,9 +254,7 @@ def auditor_list(request, pk):
 @require_POST
 def auditor_revoke(request, pk, grant):
     assessment = get_assessment(request.user, pk, Action.MANAGE_AUDITORS)
-    grant = get_object_or_404(
-        AuditorGrant.objects.select_related("user"), assessment=assessment, pk=grant
-    )
+    grant = _grant(assessment, grant)
 
     services.auditor_revoke(grant=grant, actor=request.user)
     messages.success(
@@ -271,9 +269,7 @@ def auditor_revoke(request, pk, grant):
 @require_POST
 def auditor_unlock(request, pk, grant):
     assessment = get_assessment(request.user, pk, Action.MANAGE_AUDITORS)
-    grant = get_object_or_404(
-        AuditorGrant.objects.select_related("user"), assessment=assessment, pk=grant
-    )
+    grant = _grant(assessment, grant)
     back = reverse("assessments:auditor-list", kwargs={"pk": assessment.pk})
 
     try:
@@ -286,3 +282,10 @@ def auditor_unlock(request, pk, grant):
     else:
         messages.info(request, _("%(user)s was not locked out.") % {"user": name})
     return redirect(back)
+
+
+def _grant(assessment, pk) -> AuditorGrant:
+    """Return auditor grant ``pk`` of ``assessment``, with its user, else raise 404."""
+    return get_object_or_404(
+        AuditorGrant.objects.select_related("user"), assessment=assessment, pk=pk
+    )

@@ -22,7 +22,26 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return role_in(self.context["request"].user, organisation)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class LockoutFields:
+    """The lockout fields of a serializer of a membership or an auditor grant.
+
+    ``locked_out`` reads the record's user alone, unless a list gave the
+    context the usernames locked out on its page (``locked_out``), read
+    once; ``attempts_reset`` is what an unlock reset, from the context.
+    """
+
+    def get_locked_out(self, record) -> bool:
+        username = record.user.get_username()
+        locked = self.context.get("locked_out")
+        if locked is None:
+            locked = locked_out_usernames([username])
+        return username in locked
+
+    def get_attempts_reset(self, record) -> int:
+        return self.context["attempts_reset"]
+
+
+class MembershipSerializer(LockoutFields, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.get_full_name", read_only=True)
@@ -46,14 +65,6 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "role", "created_at"]
 
-    def get_locked_out(self, membership) -> bool:
-        username = membership.user.get_username()
-        # A list reads who is locked out once, for the whole page.
-        locked = self.context.get("locked_out")
-        if locked is None:
-            locked = locked_out_usernames([username])
-        return username in locked
-
 
 class MembershipUnlockSerializer(MembershipSerializer):
     attempts_reset = serializers.SerializerMethodField(
@@ -65,9 +76,6 @@ class MembershipUnlockSerializer(MembershipSerializer):
 
     class Meta(MembershipSerializer.Meta):
         fields = [*MembershipSerializer.Meta.fields, "attempts_reset"]
-
-    def get_attempts_reset(self, membership) -> int:
-        return self.context["attempts_reset"]
 
 
 class MembershipCreateSerializer(serializers.Serializer):
@@ -82,7 +90,7 @@ class MembershipUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class AuditorGrantSerializer(serializers.ModelSerializer):
+class AuditorGrantSerializer(LockoutFields, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     granted_by = UsernameField()
     revoked_by = UsernameField()
@@ -108,14 +116,6 @@ class AuditorGrantSerializer(serializers.ModelSerializer):
             "locked_out",
         ]
 
-    def get_locked_out(self, grant) -> bool:
-        username = grant.user.get_username()
-        # A list reads who is locked out once, for the whole page.
-        locked = self.context.get("locked_out")
-        if locked is None:
-            locked = locked_out_usernames([username])
-        return username in locked
-
 
 class AuditorGrantUnlockSerializer(AuditorGrantSerializer):
     attempts_reset = serializers.SerializerMethodField(
@@ -127,9 +127,6 @@ class AuditorGrantUnlockSerializer(AuditorGrantSerializer):
 
     class Meta(AuditorGrantSerializer.Meta):
         fields = [*AuditorGrantSerializer.Meta.fields, "attempts_reset"]
-
-    def get_attempts_reset(self, grant) -> int:
-        return self.context["attempts_reset"]
 
 
 class AuditorGrantCreateSerializer(serializers.Serializer):
