@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +27,7 @@ from assessments.models import (
     Role,
 )
 from maturity.catalogues import get_framework
+from portal.compiled import CompiledQuery
 
 
 class Action(StrEnum):
@@ -217,13 +219,42 @@ def get_assessment(
     unless ``related`` is False, for writes that read neither; the
     framework, which never changes, from memory.
     """
-    assessments = Assessment.objects.filter(pk=pk)
-    if related:
-        assessments = assessments.select_related("organisation")
-    assessment = assessments.first()
+    assessment = _read_assessment(int(pk), related)
     if assessment is None or not access_to(user, assessment).visible:
         raise Http404
     if related:
         assessment.framework = get_framework(assessment.framework_id)
     require(user, action, assessment)
+    return assessment
+
+
+# Every page of an assessment starts by reading it, so the SQL is written once
+# (see portal.compiled) and the rows made into models as the ORM would.
+ASSESSMENT_FIELDS = tuple(field.attname for field in Assessment._meta.concrete_fields)
+ORGANISATION_FIELDS = tuple(
+    field.attname for field in Organisation._meta.concrete_fields
+)
+ASSESSMENT_ROW = CompiledQuery(
+    lambda pk: Assessment.objects.filter(pk=pk).values_list(*ASSESSMENT_FIELDS)
+)
+ASSESSMENT_AND_ORGANISATION_ROW = CompiledQuery(
+    lambda pk: Assessment.objects.filter(pk=pk).values_list(
+        *ASSESSMENT_FIELDS, *(f"organisation__{name}" for name in ORGANISATION_FIELDS)
+    )
+)
+
+
+def _read_assessment(pk: int, related: bool) -> Assessment | None:
+    """Return assessment ``pk``, with its organisation when ``related``, or None."""
+    query = ASSESSMENT_AND_ORGANISATION_ROW if related else ASSESSMENT_ROW
+    rows = query(pk)
+    if not rows:
+        return None
+    db = router.db_for_read(Assessment)
+    count = len(ASSESSMENT_FIELDS)
+    assessment = Assessment.from_db(db, ASSESSMENT_FIELDS, rows[0][:count])
+    if related:
+        assessment.organisation = Organisation.from_db(
+            db, ORGANISATION_FIELDS, rows[0][count:]
+        )
     return assessment

@@ -48,6 +48,7 @@ from assessments.selectors.questionnaire import (
     Filter,
     Item,
     area_requirements,
+    questionnaire_answers,
     questionnaire_page,
     questionnaire_url,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "organisation_standing",
     "person_name",
     "previous_candidates",
+    "questionnaire_answers",
     "questionnaire_page",
     "questionnaire_url",
     "readings_of",

@@ -26,11 +26,11 @@ from assessments.models import (
     Verdict,
 )
 from assessments.selectors.people import person_name
+from assessments.selectors.readings import standing_from
+from assessments.selectors.reviews import OBJECTIONS, Verdicts
 from maturity.catalogues import get_catalogue, get_requirement, get_structure
 from maturity.models import Requirement
-
-# Verdicts that send an answer back to the assessors.
-OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
+from portal.compiled import CompiledQuery
 
 
 def awaits_acceptance(answer) -> bool:
@@ -326,8 +326,34 @@ def area_requirements(framework_id, area) -> list[Requirement]:
     return sorted(requirements, key=lambda r: (r.level, r.position, r.sequence))
 
 
-def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
+def questionnaire_answers(assessment) -> tuple[dict[str, str], Verdicts, dict]:
+    """Return the statuses, the verdicts and the answer rows of ``assessment``.
+
+    One query reads every answer with its verdict: the statuses and verdicts
+    are those of :func:`~assessments.selectors.readings.answer_standing`,
+    and the rows, by requirement id, what :func:`questionnaire_page` shows
+    of the answers on its page.
+    """
+    rows = ANSWERS(assessment.pk)
+    statuses, verdicts = standing_from(
+        assessment.framework_id,
+        [
+            (requirement_id, status, version, verdict, answer_version)
+            for _pk, requirement_id, status, _text, version, verdict, _comment, (
+                answer_version
+            ), *_rest in rows
+        ],
+    )
+    return statuses, verdicts, {row[1]: row for row in rows}
+
+
+def questionnaire_page(
+    assessment, area, selected: str | None = None, answers: dict | None = None
+) -> dict:
     """Return the requirements of one page grouped by level; four queries.
+
+    ``answers`` are the answer rows of :func:`questionnaire_answers`, read
+    here when not given, with one query less.
 
     The requirements and levels come from memory once read (see
     :func:`area_requirements` and :func:`maturity.catalogues.get_structure`).
@@ -340,7 +366,9 @@ def questionnaire_page(assessment, area, selected: str | None = None) -> dict:
     ``unconfirmed`` its requirements with carried-over evidence to reconfirm.
     """
     requirements = area_requirements(assessment.framework_id, area)
-    answers = _answers_of(assessment, [r.pk for r in requirements])
+    if answers is None:
+        answers = questionnaire_answers(assessment)[2]
+    answers = _answers_of(answers, [r.pk for r in requirements])
     links = _links_of(assessment, [answer.pk for answer in answers.values()])
     items = []
     for requirement in requirements:
@@ -388,13 +416,21 @@ ANSWER_COLUMNS = (
 )
 
 
-def _answers_of(assessment, requirement_ids) -> dict[int, PageAnswer]:
-    """Return requirement id -> its answer with its verdict; one query."""
+ANSWERS = CompiledQuery(
+    lambda assessment: Answer.objects.filter(assessment_id=assessment).values_list(
+        *ANSWER_COLUMNS
+    )
+)
+
+
+def _answers_of(rows: dict, requirement_ids) -> dict[int, PageAnswer]:
+    """Return requirement id -> its answer with its verdict, from ``rows``."""
     byline = gettext("by %(user)s, %(when)s, on version %(version)s of the answer")
     answers = {}
-    for row in Answer.objects.filter(
-        assessment=assessment, requirement__in=requirement_ids
-    ).values_list(*ANSWER_COLUMNS):
+    for requirement_id in requirement_ids:
+        row = rows.get(requirement_id)
+        if row is None:
+            continue
         pk, requirement_id, status, justification, version, verdict, *review = row
         review = None if verdict is None else _review(verdict, *review)
         if review is not None:
@@ -446,6 +482,15 @@ LINK_COLUMNS = (
 )
 
 
+LINKS = CompiledQuery(
+    lambda answers: (
+        EvidenceLink.objects.filter(answer_id__in=answers)
+        .order_by("evidence__title", "pk")
+        .values_list(*LINK_COLUMNS)
+    )
+)
+
+
 def _links_of(assessment, answer_ids) -> defaultdict[int, list[PageLink]]:
     """Return answer id -> its evidence links, by evidence title; one query."""
     download = Address("assessments:evidence-download", "evidence", pk=assessment.pk)
@@ -456,11 +501,7 @@ def _links_of(assessment, answer_ids) -> defaultdict[int, list[PageLink]]:
     effective = gettext("effective from %(day)s")
     shared = {}
     by_answer = defaultdict(list)
-    for pk, answer_id, evidence_id, unconfirmed, *columns in (
-        EvidenceLink.objects.filter(answer_id__in=answer_ids)
-        .order_by("evidence__title", "pk")
-        .values_list(*LINK_COLUMNS)
-    ):
+    for pk, answer_id, evidence_id, unconfirmed, *columns in LINKS(list(answer_ids)):
         evidence = shared.get(evidence_id)
         if evidence is None:
             evidence = shared[evidence_id] = PageEvidence(*columns)
@@ -499,6 +540,14 @@ COMMENT_COLUMNS = (
 )
 
 
+COMMENTS = CompiledQuery(
+    lambda assessment, answers, evidence: Comment.objects.filter(
+        Q(answer_id__in=answers) | Q(evidence_id__in=evidence),
+        assessment_id=assessment,
+    ).values_list(*COMMENT_COLUMNS)
+)
+
+
 def _add_comments(assessment, items: list[Item]) -> None:
     """Give each item the comments on its answer and its evidence; one query."""
     answer_ids = {item.answer.pk for item in items if item.answer}
@@ -507,10 +556,8 @@ def _add_comments(assessment, items: list[Item]) -> None:
         return
     by_answer = defaultdict(list)
     by_evidence = defaultdict(list)
-    for pk, answer_id, evidence_id, text, created_at, title, *author in (
-        Comment.objects.filter(assessment=assessment)
-        .filter(Q(answer_id__in=answer_ids) | Q(evidence_id__in=evidence_ids))
-        .values_list(*COMMENT_COLUMNS)
+    for pk, answer_id, evidence_id, text, created_at, title, *author in COMMENTS(
+        assessment.pk, sorted(answer_ids), sorted(evidence_ids)
     ):
         comment = PageComment(
             pk=pk,
@@ -534,6 +581,13 @@ def _add_comments(assessment, items: list[Item]) -> None:
         item.comments = sorted(found.values(), key=lambda c: (c.created_at, c.pk))
 
 
+FINDINGS = CompiledQuery(
+    lambda assessment, requirements: Finding.objects.filter(
+        assessment_id=assessment, requirement_id__in=requirements
+    ).values_list("pk", "requirement_id", "kind", "severity", "title")
+)
+
+
 def _add_findings(assessment, items: list[Item]) -> None:
     """Give each item the findings about its requirement; one query."""
     if not items:
@@ -541,10 +595,9 @@ def _add_findings(assessment, items: list[Item]) -> None:
     kinds = {value: str(label) for value, label in FindingKind.choices}
     severities = {value: str(label) for value, label in Severity.choices}
     by_requirement = defaultdict(list)
-    for pk, requirement_id, kind, severity, title in Finding.objects.filter(
-        assessment=assessment,
-        requirement_id__in=[item.requirement.pk for item in items],
-    ).values_list("pk", "requirement_id", "kind", "severity", "title"):
+    for pk, requirement_id, kind, severity, title in FINDINGS(
+        assessment.pk, [item.requirement.pk for item in items]
+    ):
         by_requirement[requirement_id].append(
             PageFinding(
                 pk=pk,

@@ -28,6 +28,7 @@ from maturity.scoring import (
     Score,
     score,
 )
+from portal.compiled import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,14 @@ def targets_of(assessment) -> dict[str, int]:
         module.pk: module.code
         for module in get_structure(assessment.framework_id).modules
     }
-    return {
-        codes[module_id]: level
-        for module_id, level in AssessmentTarget.objects.filter(
-            assessment=assessment
-        ).values_list("module_id", "level")
-    }
+    return {codes[module_id]: level for module_id, level in TARGETS(assessment.pk)}
+
+
+TARGETS = CompiledQuery(
+    lambda assessment: AssessmentTarget.objects.filter(
+        assessment_id=assessment
+    ).values_list("module_id", "level")
+)
 
 
 def target_rows(assessment):
@@ -90,13 +93,22 @@ def answer_standing(assessment) -> tuple[dict[str, str], Verdicts]:
     :func:`answer_statuses` and :func:`verdicts_of` in one query. The
     requirements' codes are looked up in memory rather than joined.
     """
-    codes = get_requirement_codes(assessment.framework_id)
-    rows = [
-        (codes[requirement_id], *columns)
-        for requirement_id, *columns in Answer.objects.filter(
-            assessment=assessment
-        ).values_list("requirement_id", *VERDICT_COLUMNS[1:])
-    ]
+    return standing_from(assessment.framework_id, STANDING(assessment.pk))
+
+
+# The rows :func:`standing_from` reads: :data:`VERDICT_COLUMNS` with the
+# requirement's id in place of its code.
+STANDING = CompiledQuery(
+    lambda assessment: Answer.objects.filter(assessment_id=assessment).values_list(
+        "requirement_id", *VERDICT_COLUMNS[1:]
+    )
+)
+
+
+def standing_from(framework_id, rows) -> tuple[dict[str, str], Verdicts]:
+    """Return what :func:`answer_standing` does, from rows of :data:`STANDING`."""
+    codes = get_requirement_codes(framework_id)
+    rows = [(codes[requirement_id], *columns) for requirement_id, *columns in rows]
     statuses = {code: status for code, status, *_review in rows if status}
     return statuses, verdicts_from(rows)
 

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from assessments.models import Answer, Finding, Verdict
-from assessments.selectors.questionnaire import OBJECTIONS
 from maturity.models import Requirement
+
+# Verdicts that send an answer back to the assessors.
+OBJECTIONS = frozenset({Verdict.REJECTED, Verdict.NEEDS_INFORMATION})
 
 
 @dataclass(frozen=True)

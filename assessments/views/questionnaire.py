@@ -55,10 +55,10 @@ def questionnaire(request, pk, area):
     if selected not in FILTERS:
         selected = None
 
+    statuses, verdicts, answers = selectors.questionnaire_answers(assessment)
     if assessment.is_finalised:
-        statuses, verdicts = selectors.answer_statuses(assessment), None
-    else:
-        statuses, verdicts = selectors.answer_standing(assessment)
+        # The frozen readings stand; the verdicts are not scored again.
+        verdicts = None
     readings = selectors.readings_of(assessment, statuses, verdicts)
     areas = selectors.areas_of(
         assessment,
@@ -71,7 +71,7 @@ def questionnaire(request, pk, area):
     if current is None:
         raise Http404
     _add_objection_labels(areas)
-    page = selectors.questionnaire_page(assessment, current, selected)
+    page = selectors.questionnaire_page(assessment, current, selected, answers)
     can_review = assessment.status == Status.IN_REVIEW and can(
         request.user, Action.RECORD_VERDICT, assessment
     )
