@@ -1,5 +1,6 @@
 """Reads of one questionnaire page: requirements, answers, evidence, reviews."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -104,7 +105,15 @@ class Address:
         )
 
     def __call__(self, value) -> str:
-        return f"{self.head}{quote(str(value))}{self.tail}"
+        text = str(value)
+        # Ids and requirement codes need no quoting; checking is quicker.
+        if not _UNRESERVED(text):
+            text = quote(text)
+        return f"{self.head}{text}{self.tail}"
+
+
+# Characters an address carries as they are (RFC 3986's unreserved ones).
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
 
 
 @dataclass(slots=True)
