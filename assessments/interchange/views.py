@@ -301,6 +301,8 @@ def _assessment_import(request, org, handler):
     services.require_importer(request.user, organisation)
 
     form = AssessmentImportForm(request.POST or None, request.FILES or None)
+    # Why the file was refused; a form refused as typed says why beside its
+    # field instead.
     errors = []
     if request.method == "POST":
         valid = form.is_valid()
@@ -315,8 +317,6 @@ def _assessment_import(request, org, handler):
             else:
                 messages.success(request, _imported_message(result))
                 return redirect(result.assessment)
-        else:
-            errors = [message for field in form.errors.values() for message in field]
     context = {
         "organisation": organisation,
         "form": form,
@@ -324,7 +324,7 @@ def _assessment_import(request, org, handler):
         "max_archive_size": max_archive_size(),
         "max_upload_size": uploads.max_upload_size(),
     }
-    status = 400 if errors else 200
+    status = 400 if errors or form.errors else 200
     return render(request, "interchange/assessment_import.html", context, status=status)
 
 

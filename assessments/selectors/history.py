@@ -36,6 +36,7 @@ from assessments.models import (
     Membership,
     Review,
 )
+from assessments.selectors.people import person_name
 from assessments.selectors.questionnaire import questionnaire_url
 from maturity.catalogues import get_catalogue
 from maturity.models import Module, Requirement
@@ -377,9 +378,11 @@ class _Names:
     def load(self) -> None:
         user_model = get_user_model()
         lookups = {
-            user_model: lambda ids: user_model.objects.filter(pk__in=ids).values_list(
-                "pk", user_model.USERNAME_FIELD
-            ),
+            # People by the name the pages show them by.
+            user_model: lambda ids: [
+                (user.pk, person_name(user))
+                for user in user_model.objects.filter(pk__in=ids)
+            ],
             Requirement: lambda ids: Requirement.objects.filter(pk__in=ids).values_list(
                 "pk", "code"
             ),

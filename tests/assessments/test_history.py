@@ -392,6 +392,20 @@ def test_it_records_an_expiring_grant_as_a_date(people, login):
     )
 
 
+def test_it_names_the_auditor_of_a_grant_as_the_pages_do(people, login):
+    UserFactory(username="named-auditor", first_name="明哲", last_name="苏")
+    services.auditor_grant(
+        assessment=people.assessment,
+        identifier="named-auditor",
+        expires_on=None,
+        actor=people.admin,
+    )
+
+    rows = _rows(_history(login(people.admin), people.assessment))
+
+    assert rows[0][2] == "Auditor access of 明哲 苏 created"
+
+
 def _entries(body):
     """Return (kind, what, how the change column tells it) for each row shown."""
     entries = []

@@ -323,6 +323,18 @@ def test_the_import_page_names_a_file_that_no_item_lists(filled, importer, login
     assert not Assessment.objects.filter(organisation=importer.org).exists()
 
 
+def test_the_import_page_says_once_that_an_upload_is_empty(importer, login):
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=["org-c"]),
+        {"file": SimpleUploadedFile("export.zip", b"", "application/zip")},
+        **ENGLISH,
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode().count("The submitted file is empty.") == 1
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
 def test_the_import_page_refuses_a_zip_over_the_archive_limit(
     filled, importer, login, settings
 ):
