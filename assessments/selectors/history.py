@@ -49,10 +49,11 @@ BASELINE = "baseline"
 # lifted, an assessment's version when the draft it was started from was
 # deleted.
 IMPORTED = "imported"
+LOCKED_OUT = "locked-out"
 LOCKOUT_LIFTED = "lockout-lifted"
 PREVIOUS_DELETED = "previous-deleted"
 # The reasons a summary tells in words.
-TOLD_REASONS = frozenset({IMPORTED, LOCKOUT_LIFTED, PREVIOUS_DELETED})
+TOLD_REASONS = frozenset({IMPORTED, LOCKED_OUT, LOCKOUT_LIFTED, PREVIOUS_DELETED})
 PAGE_SIZE = 50
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -579,6 +580,11 @@ def _summary(kind, record, before, changed, names) -> str:
         and record.history_change_reason == LOCKOUT_LIFTED
     ):
         return _("Lifted the lockout after too many failed logins.")
+    if kind in {"membership", "grant"} and record.history_change_reason == LOCKED_OUT:
+        return _(
+            "Locked out after too many failed logins; an administrator can lift "
+            "the lockout."
+        )
     return ""
 
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, Assessment, status_in_sentence
-from assessments.permissions import require
-from assessments.selectors.history import LOCKOUT_LIFTED
+from assessments.models import Answer, Assessment, Membership, status_in_sentence
+from assessments.permissions import active_grants, require
+from assessments.selectors.history import LOCKED_OUT, LOCKOUT_LIFTED
 from maturity.catalogues import get_catalogue
 
 User = get_user_model()
@@ -82,6 +82,23 @@ def lift_lockout(record, actor, *, unchanged: str) -> int:
     if count:
         save_as(record, actor, reason=LOCKOUT_LIFTED, update_fields=[unchanged])
     return count
+
+
+def record_lockout(username: str) -> None:
+    """Leave the lockout of account ``username`` in the histories that show it.
+
+    Each membership and active auditor grant of the account is saved again
+    as it is, with no author (whoever typed the passwords is not known): a
+    version whose change reason the histories tell as the lockout. An
+    unknown username leaves nothing.
+    """
+    user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+    if user is None:
+        return
+    for membership in Membership.objects.filter(user=user):
+        save_as(membership, None, reason=LOCKED_OUT, update_fields=["role"])
+    for grant in active_grants().filter(user=user):
+        save_as(grant, None, reason=LOCKED_OUT, update_fields=["revoked_at"])
 
 
 def delete_as(instance, actor) -> None:

@@ -64,6 +64,36 @@ def test_unlocking_lets_the_auditor_log_in_and_is_in_the_history(
     assert "Lifted the lockout after too many failed logins." in history
 
 
+def test_a_lockout_is_in_the_history_once(people, login, settings):
+    _lock_out(people.auditor, settings)
+    # Attempts during the lockout are no new lockout.
+    _lock_out(people.auditor, settings)
+
+    grant = _grant(people, people.auditor)
+    reasons = list(grant.history.values_list("history_change_reason", flat=True))
+    assert reasons.count("locked-out") == 1
+    lockout = grant.history.filter(history_change_reason="locked-out").get()
+    assert lockout.history_user is None
+    history = (
+        login(people.admin)
+        .get(
+            reverse("assessments:assessment-history", args=[people.assessment.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+    assert history.count("Locked out after too many failed logins") == 1
+
+
+def test_failed_logins_below_the_limit_leave_no_history(people, settings):
+    Client().post(
+        reverse("login"), {"username": people.auditor.username, "password": "x"}
+    )
+
+    grant = _grant(people, people.auditor)
+    assert not grant.history.filter(history_change_reason="locked-out").exists()
+
+
 def test_an_ended_grant_unlocks_nothing(people, settings):
     _lock_out(people.expired, settings)
 

@@ -51,6 +51,22 @@ def test_the_members_page_shows_who_is_locked_out(people, login, settings):
     assert html.count("/unlock/") == 1
 
 
+def test_a_lockout_is_in_the_organisation_history(people, login, settings):
+    _lock_out(people.assessor, settings)
+
+    membership = people.assessor.memberships.get()
+    assert membership.history.filter(history_change_reason="locked-out").count() == 1
+    history = (
+        login(people.admin)
+        .get(
+            reverse("assessments:organisation-history", args=["org-a"]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        .content.decode()
+    )
+    assert "Locked out after too many failed logins" in history
+
+
 def test_a_member_below_the_limit_is_not_shown_locked(people, login, settings):
     Client().post(
         reverse("login"), {"username": people.assessor.username, "password": "x"}
