@@ -159,7 +159,7 @@ def questionnaire_workbook(assessment) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Questionnaire")[:31]
+    sheet.title = _sheet_title()
     for column, header in enumerate(_headers()):
         cell = _put(sheet, 1, column, header)
         cell.font = Font(bold=True)
@@ -386,7 +386,7 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
         _check_meta(meta, assessment)
         if meta["sheet"] not in workbook.sheetnames:
             raise _wrong_workbook()
-        _check_layout(workbook[meta["sheet"]])
+        _check_layout(workbook[meta["sheet"]], meta["sheet"])
         return _read_rows(
             workbook[meta["sheet"]], formulas[meta["sheet"]], assessment, meta
         )
@@ -399,16 +399,28 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
         formulas.close()
 
 
-def _layouts() -> list[list[str]]:
+def _sheet_title() -> str:
+    """Return the name of the questionnaire's sheet, in the current language."""
+    return _("Questionnaire")[:31]
+
+
+def _layouts(sheet_title: str) -> list[list[str]]:
     """Return the headings a download writes, in each language.
 
-    The current language comes first, so that headings matching no language
-    are compared with those the person reads.
+    The language the download was made in, told by the name of its sheet,
+    comes first, then the current one: headings matching no language better
+    than another are compared with those the file was downloaded with.
     """
     current = translation.get_language()
     languages = [current] + [
         code for code, _name in settings.LANGUAGES if code != current
     ]
+    for code in languages:
+        with translation.override(code):
+            if _sheet_title() == sheet_title:
+                languages.remove(code)
+                languages.insert(0, code)
+                break
     layouts = []
     for language in languages:
         with translation.override(language):
@@ -416,7 +428,7 @@ def _layouts() -> list[list[str]]:
     return layouts
 
 
-def _check_layout(sheet) -> None:
+def _check_layout(sheet, sheet_title: str) -> None:
     """Refuse a sheet whose headings are not those the download wrote.
 
     Rows are read by column position, so a deleted, inserted or moved column
@@ -435,7 +447,7 @@ def _check_layout(sheet) -> None:
             for header, heading in zip(layout, found, strict=True)
         ]
 
-    layout = max(_layouts(), key=lambda layout: sum(matching(layout)))
+    layout = max(_layouts(sheet_title), key=lambda layout: sum(matching(layout)))
     for column, matches in enumerate(matching(layout)):
         if not matches:
             raise _moved_column(column, layout[column], found[column])

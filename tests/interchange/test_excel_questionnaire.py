@@ -642,6 +642,19 @@ def test_columns_are_named_in_the_language_of_the_download(started, login, peopl
     assert "column F should be headed “状态”, but it has no heading." in problem
 
 
+def test_a_deleted_heading_row_is_named_in_the_language_of_the_download(
+    started, login, people
+):
+    client = login(people.assessor)
+    workbook = download(client, started, language="zh-hans")
+    workbook.worksheets[0].delete_rows(1)
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    (problem,) = refusals(body)
+    assert "column A should be headed “编号”" in problem
+
+
 def test_a_renamed_heading_is_refused(started, login, people):
     client = login(people.assessor)
     workbook = download(client, started)
