@@ -13,6 +13,7 @@ import logging
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 
 from django.conf import settings
 from django.core.files import File
@@ -203,11 +204,11 @@ def _too_large(sha256, limit) -> FileRefused:
 
 
 def is_archive(uploaded) -> bool:
-    """Return whether ``uploaded`` starts like a ZIP archive."""
+    """Return whether ``uploaded`` starts like a ZIP archive, an empty one too."""
     uploaded.seek(0)
     head = uploaded.read(4)
     uploaded.seek(0)
-    return head == b"PK\x03\x04"
+    return head in {b"PK\x03\x04", b"PK\x05\x06"}
 
 
 def read_assessment_file(uploaded) -> tuple[dict, "ArchiveFiles | None"]:
@@ -219,6 +220,8 @@ def read_assessment_file(uploaded) -> tuple[dict, "ArchiveFiles | None"]:
     """
     if is_archive(uploaded):
         return open_archive(uploaded)
+    if (getattr(uploaded, "name", "") or "").lower().endswith(".zip"):
+        raise FileRefused(_("The file is not a ZIP archive that can be read."))
     if uploaded.size > uploads.max_upload_size():
         raise FileTooLarge(uploads.too_large_error().messages)
     return load(uploaded.read()), None
@@ -250,6 +253,17 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
         )
     if any(info.flag_bits & 0x1 for info in infos):
         raise FileRefused(_("The archive is encrypted. Upload it without a password."))
+    names = Counter(info.filename for info in infos)
+    for name, count in names.items():
+        # Readers disagree on which of two members of one name they take.
+        if count > 1:
+            raise FileRefused(
+                _(
+                    "The archive holds %(name)s more than once. Upload the "
+                    "archive as it was exported."
+                )
+                % {"name": name[:200]}
+            )
     try:
         info = archive.getinfo(DOCUMENT_NAME)
     except KeyError:

@@ -34,6 +34,18 @@ from maturity.models import Framework, Module, Requirement
 FORMAT = "aimrg-assessment"
 FORMAT_VERSION = 1
 SHA256 = re.compile(r"[0-9a-f]{64}")
+# The largest version, size or ref a file may give: room is left below the
+# database's 32-bit columns for the versions that saves add.
+LARGEST_NUMBER = 1_000_000_000
+
+
+def _encodable(text: str) -> bool:
+    """Return whether ``text`` is whole Unicode, without lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ export
@@ -114,9 +126,12 @@ def export_document(assessment) -> dict:
                 "severity": finding.severity,
                 "title": finding.title,
                 "description": finding.description,
+                "recorded_by": finding.created_by.get_username(),
                 "recorded_at": _iso(finding.created_at),
             }
-            for finding in assessment.findings.select_related("requirement")
+            for finding in assessment.findings.select_related(
+                "requirement", "created_by"
+            )
         ],
         "comments": [
             {
@@ -252,6 +267,8 @@ class ParsedFinding:
     severity: str
     title: str
     description: str
+    recorded_by: str = ""
+    recorded_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -359,6 +376,7 @@ class _Reader:
     def __init__(self, framework: Framework):
         self.framework = framework
         self.errors: list[str] = []
+        self.answers_readable = True
         self.codes = set(
             Requirement.objects.filter(framework=framework).values_list(
                 "code", flat=True
@@ -380,6 +398,13 @@ class _Reader:
         if not isinstance(value, str):
             self.error(f"{where}.{key}", _("must be text."))
             return ""
+        if "\x00" in value or not _encodable(value):
+            # Neither can be stored, and the pages refuse both.
+            self.error(
+                f"{where}.{key}",
+                _("holds a NUL character or a lone surrogate, which text cannot hold."),
+            )
+            return ""
         if required and not value.strip():
             self.error(f"{where}.{key}", _("must not be empty."))
         if max_length is not None and len(value) > max_length:
@@ -394,8 +419,12 @@ class _Reader:
         if value is None and not required:
             return None
         # True and 3.0 compare equal to numbers but are none.
-        if type(value) is not int or value < 0:
-            self.error(f"{where}.{key}", _("must be a whole number of 0 or more."))
+        if type(value) is not int or not 0 <= value <= LARGEST_NUMBER:
+            self.error(
+                f"{where}.{key}",
+                _("must be a whole number from 0 to %(largest)d.")
+                % {"largest": LARGEST_NUMBER},
+            )
             return None
         return value
 
@@ -467,16 +496,19 @@ class _Reader:
             return None
         return value
 
-    def listed(self, document, key) -> list:
+    def listed(self, document, key, *, required=False) -> list:
+        if required and key not in document:
+            self.error(key, _("is missing; an assessment file always has it."))
+            return []
         value = document.get(key, [])
         if not isinstance(value, list):
             self.error(key, _("must be a list."))
             return []
         return value
 
-    def entries(self, document, key) -> list[tuple[str, dict]]:
+    def entries(self, document, key, *, required=False) -> list[tuple[str, dict]]:
         result = []
-        for index, entry in enumerate(self.listed(document, key)):
+        for index, entry in enumerate(self.listed(document, key, required=required)):
             where = f"{key}[{index}]"
             if isinstance(entry, dict):
                 result.append((where, entry))
@@ -543,7 +575,7 @@ class _Reader:
 
     def answers(self, document) -> list[ParsedAnswer]:
         answers, first = [], {}
-        for where, entry in self.entries(document, "answers"):
+        for where, entry in self.entries(document, "answers", required=True):
             code = self.code(entry, "requirement", where)
             status = self.choice(
                 entry, "status", where, AnswerStatus.values, blank=True
@@ -567,6 +599,9 @@ class _Reader:
             first[code] = where
             if version is not None:
                 answers.append(ParsedAnswer(code, status, justification, version))
+        # Reviews are checked against the answers only when these could be
+        # read: a list that is none would refuse every review as well.
+        self.answers_readable = isinstance(document.get("answers"), list)
         return answers
 
     def evidence(self, document) -> list[ParsedEvidence]:
@@ -604,7 +639,10 @@ class _Reader:
                 fields["url"] = self.text(
                     entry, "url", where, max_length=1000, required=True
                 )
-                if not fields["url"].lower().startswith(("https://", "http://")):
+                # An empty address is refused above already.
+                if fields["url"].strip() and not fields["url"].lower().startswith(
+                    ("https://", "http://")
+                ):
                     self.error(
                         f"{where}.url",
                         _("must be an address starting with https:// or http://."),
@@ -660,9 +698,10 @@ class _Reader:
             if code is None:
                 continue
             if code not in answered:
-                self.error(
-                    where, _("%(code)s has no answer to review.") % {"code": code}
-                )
+                if self.answers_readable:
+                    self.error(
+                        where, _("%(code)s has no answer to review.") % {"code": code}
+                    )
             elif code in seen:
                 self.error(where, _("%(code)s is reviewed twice.") % {"code": code})
             elif verdict and version is not None:
@@ -689,6 +728,8 @@ class _Reader:
                         where,
                         max_length=TEXT_LIMITS["description"].length,
                     ),
+                    recorded_by=self.text(entry, "recorded_by", where, max_length=150),
+                    recorded_at=self.moment(entry, "recorded_at", where),
                 )
             )
         return findings

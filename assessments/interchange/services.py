@@ -69,6 +69,8 @@ class ImportResult:
     comments: int
     # The title of the file when the organisation already used it, else "".
     renamed_from: str = ""
+    # Comments on file items of a JSON import, left out with their items.
+    comments_left_out: int = 0
 
 
 def require_importer(actor, organisation) -> None:
@@ -172,7 +174,9 @@ def _write(parsed: ParsedAssessment, organisation, files, actor, stored):
     )
     # Empty unless the reviews, findings and comments were asked for.
     reviews = _reviews_as_comments(parsed, assessment, answers, actor)
-    comments = _comments(parsed, assessment, evidence_by_ref, answer_id, actor)
+    comments, comments_left_out = _comments(
+        parsed, assessment, evidence_by_ref, answer_id, actor
+    )
     _write_comments([*reviews, *comments], actor, now)
     findings = _write_findings(parsed, assessment, requirements, actor, now)
     return ImportResult(
@@ -184,6 +188,7 @@ def _write(parsed: ParsedAssessment, organisation, files, actor, stored):
         findings=findings,
         comments=len(comments),
         renamed_from=parsed.title if title != parsed.title else "",
+        comments_left_out=comments_left_out,
     )
 
 
@@ -332,7 +337,9 @@ def _write_findings(parsed, assessment, requirements, actor, now) -> int:
                 kind=finding.kind,
                 severity=finding.severity,
                 title=finding.title,
-                description=finding.description,
+                # Recorded by the importer, as the comments are; where it
+                # comes from is told in its first line.
+                description=_finding_description(finding),
                 created_by=actor,
                 created_at=now,
                 updated_at=now,
@@ -345,13 +352,36 @@ def _write_findings(parsed, assessment, requirements, actor, now) -> int:
     return len(parsed.findings)
 
 
-def _comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> list:
-    """Return the comments of the file, unsaved, each with its time."""
-    rows = []
+def _finding_description(finding) -> str:
+    """Return the description of an imported finding, led by where it comes from."""
+    if finding.recorded_by and finding.recorded_at:
+        origin = _("Imported finding, originally recorded by %(author)s on %(time)s")
+    elif finding.recorded_by:
+        origin = _("Imported finding, originally recorded by %(author)s")
+    elif finding.recorded_at:
+        origin = _("Imported finding, originally recorded on %(time)s")
+    else:
+        origin = _("Imported finding; the file does not name who recorded it")
+    origin = origin % {
+        "author": finding.recorded_by,
+        "time": _local(finding.recorded_at) if finding.recorded_at else "",
+    }
+    if finding.description:
+        return f"[{origin}]\n{finding.description}"
+    return f"[{origin}]"
+
+
+def _comments(parsed, assessment, evidence_by_ref, answer_id, actor):
+    """Return the comments of the file, unsaved, each with its time.
+
+    Also return how many were left out: those about a file item only, which
+    a JSON import leaves out.
+    """
+    rows, left_out = [], 0
     for entry in parsed.comments:
         evidence = evidence_by_ref.get(entry.evidence_ref)
         if entry.code is None and evidence is None:
-            # Its evidence item was a file left out of a JSON import.
+            left_out += 1
             continue
         comment = Comment(
             assessment=assessment,
@@ -361,7 +391,7 @@ def _comments(parsed, assessment, evidence_by_ref, answer_id, actor) -> list:
             text=f"[{_origin(entry.author, entry.written_at)}]\n{entry.text}",
         )
         rows.append((entry.written_at, comment))
-    return rows
+    return rows, left_out
 
 
 def _write_comments(rows, actor, now) -> None:

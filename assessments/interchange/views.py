@@ -364,6 +364,11 @@ def _imported_message(result) -> str:
             "auditor here does.",
             result.reviews_as_comments,
         ) % {"count": result.reviews_as_comments}
+    if result.findings or result.comments:
+        message += " " + _("Findings: %(findings)d; comments: %(comments)d.") % {
+            "findings": result.findings,
+            "comments": result.comments,
+        }
     if result.files_left_out:
         message += " " + ngettext(
             "%(count)d file item was left out: a JSON file carries no files; "
@@ -372,4 +377,10 @@ def _imported_message(result) -> str:
             "import the ZIP to bring them.",
             result.files_left_out,
         ) % {"count": result.files_left_out}
+    if result.comments_left_out:
+        message += " " + ngettext(
+            "%(count)d comment about a file item left out was left out with it.",
+            "%(count)d comments about file items left out were left out with them.",
+            result.comments_left_out,
+        ) % {"count": result.comments_left_out}
     return message

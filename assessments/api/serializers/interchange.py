@@ -43,6 +43,12 @@ class AssessmentImportSerializer(serializers.Serializer):
     )
     findings = serializers.IntegerField()
     comments = serializers.IntegerField()
+    comments_left_out = serializers.IntegerField(
+        help_text=_(
+            "Comments about file items only, left out with the items of a JSON "
+            "file."
+        )
+    )
     renamed_from = serializers.CharField(
         help_text=_(
             "The title of the file, when the organisation already had an "

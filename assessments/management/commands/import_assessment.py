@@ -71,6 +71,11 @@ class Command(BaseCommand):
                 f"{result.files_left_out} file items left out: a JSON file carries "
                 "no files; import the ZIP to bring them."
             )
+        if result.comments_left_out:
+            self.stderr.write(
+                f"{result.comments_left_out} comments about file items left out "
+                "with them."
+            )
 
     def _import(self, handle, organisation, actor, with_reviews):
         if is_archive(handle):

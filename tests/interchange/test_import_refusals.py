@@ -1,0 +1,218 @@
+"""Files an import refuses, and what it says about what it leaves out."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.interchange import json_io, services
+from assessments.interchange.archive import read_assessment_file, write_archive
+from assessments.interchange.errors import FileRefused
+from assessments.models import Assessment, Comment, Finding
+from tests.assessments.assessment_factories import PDF_BYTES, fingerprint
+from tests.interchange.interchange_helpers import ENGLISH
+
+
+def exported(assessment):
+    return json.loads(json_io.dump(json_io.export_document(assessment)))
+
+
+def refusal(importer, document, **kwargs) -> list[str]:
+    """Return the problems the import of ``document`` is refused with."""
+    before = fingerprint()
+    with pytest.raises(FileRefused) as refused:
+        services.assessment_import(
+            organisation=importer.org,
+            document=document,
+            actor=importer.admin,
+            **kwargs,
+        )
+    assert fingerprint() == before
+    return refused.value.messages
+
+
+def upload(name, content):
+    return read_assessment_file(SimpleUploadedFile(name, content))
+
+
+@pytest.mark.parametrize("version", [10**30, 2**63 - 1, 1_000_000_001, -1])
+def test_a_version_out_of_range_is_refused(filled, importer, version):
+    document = exported(filled.assessment)
+    document["answers"][0]["version"] = version
+
+    problems = refusal(importer, document)
+
+    assert problems == [
+        "answers[0].version: must be a whole number from 0 to 1000000000."
+    ]
+
+
+@pytest.mark.parametrize("text", ["\ud800", "abc\x00def"], ids=["surrogate", "nul"])
+def test_text_no_page_would_take_is_refused(filled, importer, text):
+    document = exported(filled.assessment)
+    document["answers"][0]["justification"] = text
+
+    problems = refusal(importer, document)
+
+    assert problems == [
+        "answers[0].justification: holds a NUL character or a lone surrogate, "
+        "which text cannot hold."
+    ]
+
+
+def test_the_import_page_refuses_a_lone_surrogate(filled, importer, login):
+    document = exported(filled.assessment)
+    document["assessment"]["title"] = "标题\ud800"
+    raw = json.dumps(document).encode()
+
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=["org-c"]),
+        {"file": SimpleUploadedFile("a.json", raw, "application/json")},
+        **ENGLISH,
+    )
+
+    assert response.status_code == 400
+    assert "assessment.title: holds a NUL character" in response.content.decode()
+    assert not Assessment.objects.filter(organisation=importer.org).exists()
+
+
+def test_a_file_without_answers_is_refused(filled, importer):
+    document = exported(filled.assessment)
+    del document["answers"]
+
+    problems = refusal(importer, document)
+
+    assert problems == ["answers: is missing; an assessment file always has it."]
+
+
+def test_answers_that_are_no_list_refuse_the_file_once(filled, importer):
+    document = exported(filled.assessment)
+    document["answers"] = None
+
+    problems = refusal(importer, document, with_reviews=True)
+
+    assert problems == ["answers: must be a list."]
+
+
+def test_a_link_without_address_is_refused_once(filled, importer):
+    document = exported(filled.assessment)
+    link = next(item for item in document["evidence"] if item["kind"] == "link")
+    link["url"] = ""
+
+    problems = refusal(importer, document)
+
+    index = document["evidence"].index(link)
+    assert problems == [f"evidence[{index}].url: must not be empty."]
+
+
+def test_comments_on_left_out_files_are_counted(filled, importer, people):
+    document = exported(filled.assessment)
+    file_ref = next(
+        item["ref"] for item in document["evidence"] if item["kind"] == "file"
+    )
+    document["comments"].append(
+        {
+            "requirement": None,
+            "evidence": file_ref,
+            "author": people.assessor.username,
+            "text": "文件已更新",
+            "written_at": None,
+        }
+    )
+
+    result = services.assessment_import(
+        organisation=importer.org,
+        document=document,
+        actor=importer.admin,
+        with_reviews=True,
+    )
+
+    assert result.comments_left_out == 1
+    assert not Comment.objects.filter(
+        assessment=result.assessment, text__endswith="文件已更新"
+    ).exists()
+
+
+def test_the_import_page_says_what_it_left_out(filled, importer, login):
+    document = exported(filled.assessment)
+    file_ref = next(
+        item["ref"] for item in document["evidence"] if item["kind"] == "file"
+    )
+    document["comments"].append(
+        {"requirement": None, "evidence": file_ref, "author": "", "text": "见附件"}
+    )
+    raw = json.dumps(document, ensure_ascii=False).encode()
+
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=["org-c"]),
+        {
+            "file": SimpleUploadedFile("a.json", raw, "application/json"),
+            "with_reviews": "on",
+        },
+        follow=True,
+        **ENGLISH,
+    )
+
+    body = response.content.decode()
+    assert "Findings: 2; comments: 2." in body
+    assert "1 comment about a file item left out was left out with it." in body
+
+
+def test_an_imported_finding_says_where_it_comes_from(filled, importer, people):
+    document = exported(filled.assessment)
+
+    result = services.assessment_import(
+        organisation=importer.org,
+        document=document,
+        actor=importer.admin,
+        with_reviews=True,
+    )
+
+    finding = Finding.objects.get(assessment=result.assessment, title="监测缺失")
+    first_line, rest = finding.description.split("\n", 1)
+    assert first_line.startswith(
+        f"[Imported finding, originally recorded by {people.auditor.username} on "
+    )
+    assert rest == "未见监测记录。"
+    bare = Finding.objects.get(assessment=result.assessment, title="总体良好")
+    assert bare.description.startswith("[Imported finding, originally recorded by ")
+    assert "\n" not in bare.description
+
+
+def archive(members: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in members:
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_archive_holding_a_member_twice_is_refused(filled):
+    out = io.BytesIO()
+    write_archive(filled.assessment, out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        original = source.read("assessment.json")
+    other = json.loads(original)
+    other["assessment"]["title"] = "SECOND"
+    content = archive(
+        [
+            ("assessment.json", original),
+            ("assessment.json", json.dumps(other).encode()),
+        ]
+    )
+
+    with pytest.raises(FileRefused, match="holds assessment.json more than once"):
+        upload("export.zip", content)
+
+
+def test_an_empty_archive_says_it_holds_no_assessment():
+    with pytest.raises(FileRefused, match=r"holds no assessment\.json"):
+        upload("export.zip", archive([]))
+
+
+def test_a_file_named_zip_that_is_none_says_so():
+    with pytest.raises(FileRefused, match="not a ZIP archive that can be read"):
+        upload("export.zip", PDF_BYTES)
