@@ -204,7 +204,7 @@ def test_an_archive_holding_a_member_twice_is_refused(filled):
         ]
     )
 
-    with pytest.raises(FileRefused, match="holds assessment.json more than once"):
+    with pytest.raises(FileRefused, match=r"holds assessment\.json more than once"):
         upload("export.zip", content)
 
 
