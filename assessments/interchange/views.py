@@ -148,16 +148,20 @@ def _questionnaire_upload(request, pk, handler):
     errors = []
     if request.method == "POST":
         errors = _read_upload(request, assessment, form, handler)
-        if not errors:
+        if not errors and not form.errors:
             return redirect(_preview_url(assessment))
-    elif not assessment.is_editable:
-        errors = selectors.locked_error(assessment).messages
     context = assessment_context(
         request,
         assessment,
         "export",
         form=form,
         errors=errors,
+        # Why there is no form to upload with, before anything was sent.
+        locked_notice=(
+            ""
+            if assessment.is_editable
+            else selectors.locked_error(assessment).messages[0]
+        ),
         max_upload_size=uploads.max_upload_size(),
     )
     status = 400 if request.method == "POST" else 200
@@ -175,7 +179,8 @@ def _read_upload(request, assessment, form, handler) -> list[str]:
     if not assessment.is_editable:
         return selectors.locked_error(assessment).messages
     if not valid:
-        return [message for field in form.errors.values() for message in field]
+        # The form says why beside its field.
+        return []
     uploaded = form.cleaned_data["file"]
     try:
         rows = excel.read_questionnaire(uploaded, assessment)

@@ -867,3 +867,38 @@ def test_formulas_in_several_cells_are_all_named(started, login, people):
         f"Cells F{first}, G{first}, G{second} hold formulas whose results were "
         "not saved in the workbook." in body
     )
+
+
+def test_the_upload_page_of_a_locked_assessment_says_why_without_a_refusal(
+    started, login, people
+):
+    Assessment.objects.filter(pk=started.pk).update(status=Status.IN_REVIEW)
+
+    response = login(people.assessor).get(
+        reverse("interchange:questionnaire-upload", args=[started.pk]), **ENGLISH
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was applied" not in body
+    assert 'class="notice">The assessment is in review' in body
+
+
+def test_an_empty_workbook_upload_is_refused_once_beside_its_field(
+    started, login, people
+):
+    response = upload(login(people.assessor), started, b"")
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("The submitted file is empty.") == 1
+
+
+def test_the_export_page_says_who_uploads_workbooks(started, login, people):
+    response = login(people.viewer).get(
+        reverse("interchange:export", args=[started.pk]), **ENGLISH
+    )
+
+    assert "are uploaded here by assessors and administrators" in (
+        response.content.decode()
+    )
