@@ -113,6 +113,27 @@ def test_it_refuses_a_stale_version_with_the_current_answer(people, api):
     )
 
 
+def test_a_stale_version_of_ones_own_save_says_so(people, api):
+    client = api(people.assessor)
+    first = client.put(
+        _url(people, "STR-1.1"),
+        {"status": "partial", "justification": "First", "version": 0},
+        format="json",
+    ).json()
+
+    response = client.put(
+        _url(people, "STR-1.1"),
+        {"status": "satisfied", "justification": "Again", "version": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409
+    message = response.json()["message"]
+    assert message.startswith("You saved this answer again since version 0")
+    assert f"it is at version {first['version']}" in message
+
+
 @pytest.mark.parametrize(("stored", "sent"), [(3, 7), (None, 1)])
 def test_it_refuses_a_version_the_answer_never_had(people, api, stored, sent):
     if stored is not None:

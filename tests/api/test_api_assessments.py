@@ -318,6 +318,7 @@ def test_it_scores_self_assessed_and_verified_answers_with_gaps(people, api):
     assert (strategy["level"], strategy["target"]) == (1, 3)
     assert strategy["gaps"] == {"2": ["STR-2.2"], "3": ["STR-3.1", "STR-3.2"]}
     assert body["verified"]["modules"]["STR"]["level"] == 0
+    assert body["audited"] is False
     assert set(body["self_assessed"]["modules"]["LC"]["stages"]) == {"LC-S1", "LC-S2"}
     assert body["self_assessed"]["organisation"]["level"] == 0
 

@@ -35,6 +35,7 @@ def test_the_auditor_records_a_verdict_on_the_current_version(in_review, api):
     assert (review.verdict, review.reviewer) == (Verdict.ACCEPTED, in_review.auditor)
     score = api(in_review.viewer).get(_url(in_review, "score/")).json()
     assert score["verified"]["modules"]["STR"]["levels"]["1"]["satisfied"] == 1
+    assert score["audited"] is True
 
 
 def test_a_verdict_naming_an_earlier_version_is_refused(in_review, api):

@@ -267,6 +267,13 @@ class AssessmentScoreSerializer(serializers.Serializer):
     verified = ScoreSerializer(
         help_text=_("Levels from the answers an auditor accepted as they stand.")
     )
+    audited = serializers.BooleanField(
+        help_text=_(
+            "Whether an auditor gave any verdict yet. Until one does, the "
+            "verified levels are all 0 because nothing is verified, not because "
+            "anything failed."
+        )
+    )
 
 
 class FieldChangeSerializer(serializers.Serializer):

@@ -45,8 +45,7 @@ class AssessmentImportSerializer(serializers.Serializer):
     comments = serializers.IntegerField()
     comments_left_out = serializers.IntegerField(
         help_text=_(
-            "Comments about file items only, left out with the items of a JSON "
-            "file."
+            "Comments about file items only, left out with the items of a JSON file."
         )
     )
     renamed_from = serializers.CharField(

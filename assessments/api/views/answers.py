@@ -27,9 +27,16 @@ CONFLICT_DESCRIPTION = _(
 )
 
 
-def _conflict_message(conflict, sent: int) -> str:
+def _conflict_message(conflict, sent: int, user) -> str:
     """Say why ``sent`` is refused: outdated, or never a version at all."""
     stored = conflict.current.version
+    if sent <= stored and conflict.current.updated_by_id == user.pk:
+        # The caller's own save from elsewhere, as another script or tab.
+        return gettext(
+            "You saved this answer again since version %(sent)d, from another "
+            "client or page: it is at version %(version)d. Read it again and "
+            "send its version."
+        ) % {"sent": sent, "version": stored}
     if sent <= stored:
         return str(conflict)
     return gettext(
@@ -108,7 +115,7 @@ class AnswerViewSet(AssessmentViewMixin, viewsets.GenericViewSet):
         except services.AnswerConflict as conflict:
             current = selectors.answer_item(self.assessment, requirement)
             raise Conflict(
-                _conflict_message(conflict, data["version"]),
+                _conflict_message(conflict, data["version"], self.request.user),
                 current=AnswerSerializer(current).data,
             ) from None
         item = selectors.answer_item(self.assessment, requirement)

@@ -222,12 +222,14 @@ class AssessmentViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)
     def score(self, request, pk=None):
         assessment = self.assessment
+        verdicts = selectors.verdicts_of(assessment)
         return Response(
             {
                 "self_assessed": selectors.assessment_score(assessment).to_dict(),
                 "verified": selectors.assessment_score(
-                    assessment, selectors.verified_statuses(assessment)
+                    assessment, verdicts.accepted
                 ).to_dict(),
+                "audited": verdicts.audited,
             }
         )
 
