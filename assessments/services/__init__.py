@@ -15,6 +15,7 @@ from assessments.services.assessments import (
     assessment_delete,
     assessment_start_from,
     assessment_update,
+    settings_locked_error,
 )
 from assessments.services.auditors import auditor_grant, auditor_revoke, auditor_unlock
 from assessments.services.common import (
@@ -96,5 +97,6 @@ __all__ = [
     "organisation_create",
     "review_accept_unreviewed",
     "review_record",
+    "settings_locked_error",
     "transition_allowed",
 ]

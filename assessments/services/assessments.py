@@ -27,9 +27,11 @@ from assessments.permissions import Action, require
 from assessments.selectors.assessments import went_to_auditor
 from assessments.selectors.history import PREVIOUS_DELETED
 from assessments.services.common import (
+    AssessmentLocked,
     delete_as,
     lock_assessment,
     lock_editable,
+    locked_error,
     save_as,
 )
 from assessments.services.limits import check_bounds
@@ -112,6 +114,20 @@ def assessment_create(
     return assessment
 
 
+def settings_locked_error(assessment) -> ValidationError:
+    """Return the error refusing a change of the settings in this status."""
+    if assessment.is_finalised:
+        return locked_error(assessment)
+    return AssessmentLocked(
+        _(
+            "The assessment is %(status)s: its title, period and targets can be "
+            "changed only while it is a draft or has been returned."
+        )
+        % {"status": status_in_sentence(assessment.status)},
+        code="locked",
+    )
+
+
 @transaction.atomic
 def assessment_update(
     *,
@@ -124,7 +140,10 @@ def assessment_update(
     actor,
 ) -> Assessment:
     """Change the title, scope, period and targets of an editable assessment."""
-    locked = lock_editable(assessment, actor, Action.EDIT)
+    try:
+        locked = lock_editable(assessment, actor, Action.EDIT)
+    except AssessmentLocked:
+        raise settings_locked_error(assessment) from None
     _check_settings(scope, period_start, period_end)
 
     locked.title = title

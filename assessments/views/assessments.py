@@ -16,7 +16,7 @@ from assessments.forms import (
     ReturnForm,
     apply_errors,
 )
-from assessments.models import AuditorGrant, status_in_sentence
+from assessments.models import AuditorGrant
 from assessments.permissions import (
     Action,
     can,
@@ -25,7 +25,6 @@ from assessments.permissions import (
     require,
 )
 from assessments.selectors.lockouts import locked_out_usernames
-from assessments.services.common import locked_error
 from assessments.views.common import assessment_context, redirect_with_errors
 from maturity.models import Module
 from portal.jinja2 import render_part
@@ -106,16 +105,11 @@ def assessment_detail(request, pk):
 def assessment_update(request, pk):
     assessment = get_assessment(request.user, pk, Action.EDIT)
     if not assessment.is_editable:
-        error = locked_error(assessment)
-        if not assessment.is_finalised:
-            error = ValidationError(
-                _(
-                    "The assessment is %(status)s: its title, period and targets "
-                    "can be changed only while it is a draft or has been returned."
-                )
-                % {"status": status_in_sentence(assessment.status)}
-            )
-        return redirect_with_errors(request, error, assessment.get_absolute_url())
+        return redirect_with_errors(
+            request,
+            services.settings_locked_error(assessment),
+            assessment.get_absolute_url(),
+        )
 
     modules = Module.objects.filter(framework_id=assessment.framework_id).order_by(
         "position"

@@ -108,6 +108,21 @@ def test_it_changes_only_the_fields_sent(people, api):
     ) == {"STR": 3, "LC": 5}
 
 
+def test_a_title_change_in_review_is_refused_about_the_settings(people, api):
+    set_status(people.assessment, Status.IN_REVIEW)
+
+    response = api(people.assessor).patch(
+        _url(people), {"title": "Renamed"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "The assessment is in review: its title, period and targets can be "
+        "changed only while it is a draft or has been returned."
+    )
+    assert Assessment.objects.get(pk=people.assessment.pk).title != "Renamed"
+
+
 def test_it_lists_the_status_changes_the_caller_may_make(people, api):
     response = api(people.auditor).get(_url(people, "transitions/"))
 
