@@ -11,8 +11,8 @@ from reports import selectors, services
 from reports.models import Report, ReportStatus
 
 EARLIER = (
-    "This report shows an earlier state of the assessment: answers or status "
-    "changed since."
+    "This report shows an earlier state of the assessment: its answers, "
+    "evidence, verdicts, findings, settings or status changed since."
 )
 CURRENT = "It shows the assessment as it stands now."
 RENDER_CURRENT = "Render a report of the current state"
