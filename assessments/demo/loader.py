@@ -12,8 +12,9 @@ full names of the accounts. Every timestamp is the time of the load.
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,12 +134,29 @@ def _level_row(area, scores, module_code, stage_code) -> LevelRow:
     return LevelRow(area.code, area.name, stage_code is not None, levels)
 
 
+# When the demo's people joined, and when each step of last year's
+# assessment was taken: answered in the autumn of its year, audited and
+# finalised early in the next. This year's steps lie in the weeks before the
+# load.
+PEOPLE_JOINED = (2025, 10, 20)
+PREVIOUS_STEPS = {
+    "answered": (2025, 11, 3),
+    "submitted": (2026, 1, 16),
+    "reviewed": (2026, 1, 19),
+    "returned": (2026, 2, 6),
+    "revised": (2026, 2, 13),
+    "reviewed_again": (2026, 2, 23),
+    "finalised": (2026, 3, 6),
+}
+
+
 class _Loader:
     def __init__(self, content, framework, stored_files):
         self.content = content
         self.framework = framework
         self.stored_files = stored_files
         self.areas = content.areas
+        self.now = timezone.now()
         self.today = timezone.localdate()
         self.requirements = list(
             Requirement.objects.filter(framework=framework)
@@ -155,13 +173,30 @@ class _Loader:
         self.statuses = {}
 
     def run(self) -> LoadResult:
-        organisation = self._people()
+        with self._on(PEOPLE_JOINED):
+            organisation = self._people()
         previous = self._previous_assessment(organisation)
         current = self._current_assessment(previous)
         # The services moved locked copies along; read the statuses they left.
         previous.refresh_from_db()
         current.refresh_from_db()
         return LoadResult(organisation, previous, current, self.people)
+
+    @staticmethod
+    def _on(moment):
+        """Write what happens inside as at ``moment``, the clock running on.
+
+        The rows and their history take the time of their step, as they
+        would have in use: ``moment`` is a datetime, or a (year, month, day)
+        of last year's assessment, at ten in the morning.
+        """
+        if isinstance(moment, tuple):
+            moment = timezone.make_aware(datetime(*moment, 10))
+        return time_machine.travel(moment, tick=True)
+
+    def _days_ago(self, days: int):
+        """Return a moment ``days`` before the load, for this year's steps."""
+        return self.now - timedelta(days=days)
 
     # -- People --------------------------------------------------------------
 
@@ -208,42 +243,50 @@ class _Loader:
     def _previous_assessment(self, organisation):
         year = 2025
         spec = self.content.assessment(year)
-        assessment = services.assessment_create(
-            organisation=organisation,
-            framework=self.framework,
-            title=spec["title"],
-            scope=spec["scope"],
-            period_start=spec["period"][0],
-            period_end=spec["period"][1],
-            targets=self.content.targets,
-            actor=self.people[spec["author"]],
-        )
-        self._add_evidence(assessment, year, stage="")
-        answers = self._answer_all(assessment, year)
-        self._attach(assessment, year, answers, carried=None)
-
-        grant = self._grant(assessment, year)
-        self._transition(assessment, "submit", spec["author"])
-        self._transition(assessment, "start_review", "auditor")
-        review = self.content.review(year)
-        self._record_verdicts(answers, review, accept=lambda code: True)
-        self._transition(assessment, "return", "auditor", review["return_reason"])
-
-        self._add_evidence(assessment, year, stage="fixes")
-        fixed = self._apply_fixes(assessment, answers, review["fixes"])
-        self._transition(assessment, "submit", spec["author"])
-        self._transition(assessment, "start_review", "auditor")
-        auditor = self.people["auditor"]
-        for fix in review["fixes"]:
-            services.review_record(
-                answer=fixed[fix["code"]],
-                verdict=fix["verdict"],
-                comment=fix.get("verdict_comment", ""),
-                actor=auditor,
+        steps = PREVIOUS_STEPS
+        with self._on(steps["answered"]):
+            assessment = services.assessment_create(
+                organisation=organisation,
+                framework=self.framework,
+                title=spec["title"],
+                scope=spec["scope"],
+                period_start=spec["period"][0],
+                period_end=spec["period"][1],
+                targets=self.content.targets,
+                actor=self.people[spec["author"]],
             )
-        self._findings(assessment, review["findings"])
-        self._transition(assessment, "finalise", "auditor")
-        services.auditor_revoke(grant=grant, actor=self.people["admin"])
+            self._add_evidence(assessment, year, stage="")
+            answers = self._answer_all(assessment, year)
+            self._attach(assessment, year, answers, carried=None)
+
+        with self._on(steps["submitted"]):
+            grant = self._grant(assessment, year)
+            self._transition(assessment, "submit", spec["author"])
+        review = self.content.review(year)
+        with self._on(steps["reviewed"]):
+            self._transition(assessment, "start_review", "auditor")
+            self._record_verdicts(answers, review, accept=lambda code: True)
+        with self._on(steps["returned"]):
+            self._transition(assessment, "return", "auditor", review["return_reason"])
+
+        with self._on(steps["revised"]):
+            self._add_evidence(assessment, year, stage="fixes")
+            fixed = self._apply_fixes(assessment, answers, review["fixes"])
+            self._transition(assessment, "submit", spec["author"])
+        auditor = self.people["auditor"]
+        with self._on(steps["reviewed_again"]):
+            self._transition(assessment, "start_review", "auditor")
+            for fix in review["fixes"]:
+                services.review_record(
+                    answer=fixed[fix["code"]],
+                    verdict=fix["verdict"],
+                    comment=fix.get("verdict_comment", ""),
+                    actor=auditor,
+                )
+            self._findings(assessment, review["findings"])
+        with self._on(steps["finalised"]):
+            self._transition(assessment, "finalise", "auditor")
+            services.auditor_revoke(grant=grant, actor=self.people["admin"])
         forget_access(auditor)
         return assessment
 
@@ -309,38 +352,44 @@ class _Loader:
         year = 2026
         spec = self.content.assessment(year)
         author = spec["author"]
-        assessment = services.assessment_start_from(
-            previous=previous,
-            title=spec["title"],
-            scope=spec["scope"],
-            period_start=spec["period"][0],
-            period_end=spec["period"][1],
-            actor=self.people[author],
-        )
-        carried = Evidence.objects.filter(assessment=assessment)
-        self.stored_files.extend(
-            carried.exclude(file_path="").values_list("file_path", flat=True)
-        )
-        by_old_pk = {item.carried_from_id: item for item in carried}
-        self.evidence = {key: by_old_pk[item.pk] for key, item in self.evidence.items()}
+        with self._on(self._days_ago(40)):
+            assessment = services.assessment_start_from(
+                previous=previous,
+                title=spec["title"],
+                scope=spec["scope"],
+                period_start=spec["period"][0],
+                period_end=spec["period"][1],
+                actor=self.people[author],
+            )
+            carried = Evidence.objects.filter(assessment=assessment)
+            self.stored_files.extend(
+                carried.exclude(file_path="").values_list("file_path", flat=True)
+            )
+            by_old_pk = {item.carried_from_id: item for item in carried}
+            self.evidence = {
+                key: by_old_pk[item.pk] for key, item in self.evidence.items()
+            }
 
-        answers = self._update_answers(assessment, year)
-        self._reconfirm(assessment, year)
-        self._add_evidence(assessment, year, stage="")
-        self._attach(assessment, year, answers, carried=self.statuses[2025])
+            answers = self._update_answers(assessment, year)
+            self._reconfirm(assessment, year)
+            self._add_evidence(assessment, year, stage="")
+            self._attach(assessment, year, answers, carried=self.statuses[2025])
 
-        self._grant(assessment, year)
-        self._transition(assessment, "submit", author)
-        self._transition(assessment, "start_review", "auditor")
+        with self._on(self._days_ago(9)):
+            self._grant(assessment, year)
+            self._transition(assessment, "submit", author)
         review = self.content.review(year)
         accepted_areas = set(review["accepted_areas"])
-        self._record_verdicts(
-            answers,
-            review,
-            accept=lambda code: self._area(self.by_code[code]) in accepted_areas,
-        )
-        self._findings(assessment, review["findings"])
-        self._comments(assessment, answers, review["comments"])
+        with self._on(self._days_ago(6)):
+            self._transition(assessment, "start_review", "auditor")
+            self._record_verdicts(
+                answers,
+                review,
+                accept=lambda code: self._area(self.by_code[code]) in accepted_areas,
+            )
+        with self._on(self._days_ago(2)):
+            self._findings(assessment, review["findings"])
+            self._comments(assessment, answers, review["comments"])
         return assessment
 
     def _update_answers(self, assessment, year) -> dict[str, Answer]:

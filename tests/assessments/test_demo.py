@@ -181,6 +181,31 @@ def test_it_finalises_last_year_after_a_return_and_reviews_this_year(result):
     assert result.previous.verified_scores is not None
 
 
+def test_each_step_bears_the_time_it_was_taken(result):
+    previous = list(
+        StatusChange.objects.filter(assessment=result.previous)
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+    )
+    current = list(
+        StatusChange.objects.filter(assessment=result.current)
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+    )
+
+    assert previous == sorted(previous)
+    assert result.previous.created_at < previous[0]
+    assert abs(result.previous.finalised_at - previous[-1]).total_seconds() < 1
+    # Last year's audit ended months before this year's assessment began.
+    assert (result.current.created_at - result.previous.finalised_at).days > 30
+    assert result.current.created_at < current[0] < current[-1] < timezone.now()
+    verdicts = Review.objects.filter(answer__assessment=result.previous)
+    assert all(review.updated_at <= result.previous.finalised_at for review in verdicts)
+    assert Finding.objects.filter(
+        assessment=result.previous, created_at__lt=previous[-1]
+    ).exists()
+
+
 def test_every_requirement_is_answered_and_backed_up(result):
     for assessment in (result.previous, result.current):
         answers = Answer.objects.filter(assessment=assessment)
