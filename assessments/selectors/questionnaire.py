@@ -249,6 +249,9 @@ class Item:
     # A verdict the service refused, to show again in the review form with
     # the reasons: {"verdict": ..., "comment": ..., "errors": [...]}.
     review_draft: dict | None = None
+    # A comment the service refused, to show again in the comment form with
+    # the reasons: {"subject": ..., "text": ..., "errors": [...]}.
+    comment_draft: dict | None = None
 
     @property
     def status(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AnswerStatus, Verdict
 from assessments.permissions import Action
+from assessments.selectors.reviews import OBJECTIONS
 from assessments.services.common import AnswerConflict, lock_editable, save_as
 from assessments.services.limits import check_bounds
 
@@ -50,6 +51,9 @@ class AnswerChange:
     # previous version: the self-assessed reading reads only statuses and
     # the verified one only current acceptances, so neither can differ.
     moves_levels: bool
+    # True when the previous version was rejected or questioned by the
+    # auditor: the new version leaves the answers the assessors are to revise.
+    ends_objection: bool = False
 
 
 def answer_save(
@@ -110,6 +114,12 @@ def answer_change(
         and review.answer_version == answer.version
     )
     moves_levels = was_accepted or answer.status != status
+    was_objected = (
+        review is not None
+        and review.verdict in OBJECTIONS
+        and review.answer_version == answer.version
+        and bool(answer.status)
+    )
     if answer.pk is not None and (answer.status, answer.justification) == (
         status,
         justification,
@@ -123,7 +133,11 @@ def answer_change(
     answer.updated_by = actor
     answer.updated_at = timezone.now()
     if answer.pk is not None:
-        return AnswerChange(answer=save_as(answer, actor), moves_levels=moves_levels)
+        return AnswerChange(
+            answer=save_as(answer, actor),
+            moves_levels=moves_levels,
+            ends_objection=was_objected,
+        )
     try:
         with transaction.atomic():
             save_as(answer, actor)

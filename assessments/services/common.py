@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import Answer, Assessment, Membership, status_in_sentence
 from assessments.permissions import active_grants, require
@@ -37,9 +38,12 @@ class SubmissionIncomplete(ValidationError):
 
     def __init__(self, problems):
         super().__init__(
-            _(
+            ngettext(
+                "The assessment cannot be submitted yet: %(count)d requirement "
+                "needs attention.",
                 "The assessment cannot be submitted yet: %(count)d requirements "
-                "need attention."
+                "need attention.",
+                len(problems),
             )
             % {"count": len(problems)},
             code="incomplete",

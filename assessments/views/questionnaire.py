@@ -31,6 +31,8 @@ REVIEW_DRAFT = "review_draft"
 # Session key of an answer refused for a newer version without JavaScript,
 # put back in its form once.
 ANSWER_DRAFT = "answer_draft"
+# Session key of a comment refused by the service, shown again once.
+COMMENT_DRAFT = "comment_draft"
 
 
 @login_required
@@ -85,6 +87,17 @@ def questionnaire(request, pk, area):
         # refused.
         for message in draft.get("errors", []):
             messages.error(request, message)
+    can_comment = not assessment.is_finalised and can(
+        request.user, Action.COMMENT, assessment
+    )
+    comment_draft = request.session.pop(COMMENT_DRAFT, None)
+    if (
+        comment_draft
+        and comment_draft.get("assessment") == assessment.pk
+        and not (can_comment and _add_comment_draft(page, comment_draft))
+    ):
+        for message in comment_draft.get("errors", []):
+            messages.error(request, message)
     answer_draft = request.session.pop(ANSWER_DRAFT, None)
     if answer_draft and answer_draft.get("assessment") == assessment.pk:
         _add_answer_draft(page, answer_draft)
@@ -112,8 +125,7 @@ def questionnaire(request, pk, area):
         can_manage_evidence=assessment.is_editable
         and can(request.user, Action.MANAGE_EVIDENCE, assessment),
         can_review=can_review,
-        can_comment=not assessment.is_finalised
-        and can(request.user, Action.COMMENT, assessment),
+        can_comment=can_comment,
         can_manage_findings=assessment.status == Status.IN_REVIEW
         and can(request.user, Action.MANAGE_FINDINGS, assessment),
         summary=selectors.area_summary(
@@ -143,9 +155,33 @@ def _add_objection_labels(areas) -> None:
     """
     stages = [stage for module in areas for stage in module.stages]
     for area in [*areas, *stages]:
-        area.objections_label = ngettext(
-            "%(counter)s to revise", "%(counter)s to revise", area.objections
-        ) % {"counter": area.objections}
+        area.objections_label = _objections_label(area.objections)
+
+
+def _objections_label(count: int) -> str:
+    return ngettext("%(counter)s to revise", "%(counter)s to revise", count) % {
+        "counter": count
+    }
+
+
+def _objection_badges(assessment, requirement) -> dict:
+    """Return the badges of objections of the areas holding ``requirement``.
+
+    Its module and, in the lifecycle, its stage: code -> the count of
+    answers rejected or questioned there and the badge's label.
+    """
+    objections = selectors.verdicts_of(assessment).objections
+    catalogue = catalogues.get_catalogue(assessment.framework_id)
+    codes = {requirement.module.code, requirement.area_code}
+    counts = dict.fromkeys(codes, 0)
+    for ref in catalogue.requirements:
+        if ref.code in objections:
+            for code in codes & {ref.module, ref.area}:
+                counts[code] += 1
+    return {
+        code: {"count": count, "label": _objections_label(count)}
+        for code, count in counts.items()
+    }
 
 
 def _add_review_draft(page, draft: dict) -> bool:
@@ -159,6 +195,38 @@ def _add_review_draft(page, draft: dict) -> bool:
                 item.review_draft = {
                     "verdict": draft.get("verdict", ""),
                     "comment": draft.get("comment", ""),
+                    "errors": draft.get("errors", []),
+                }
+                return True
+    return False
+
+
+def keep_comment_draft(request, assessment, code, error: ValidationError) -> None:
+    """Keep a refused comment, its text and the reasons for the next page.
+
+    The questionnaire shows the reasons inside the comment's form, opened
+    where the person wrote it.
+    """
+    request.session[COMMENT_DRAFT] = {
+        "assessment": assessment.pk,
+        "code": code,
+        "subject": request.POST.get("subject", "")[:40],
+        "text": request.POST.get("text", "")[:10_000],
+        "errors": [str(message) for message in error.messages],
+    }
+
+
+def _add_comment_draft(page, draft: dict) -> bool:
+    """Give the draft of a refused comment back to its requirement's form.
+
+    Return False when that form is not on the page.
+    """
+    for group in page["groups"]:
+        for item in group["items"]:
+            if item.requirement.code == draft.get("code") and item.answer:
+                item.comment_draft = {
+                    "subject": draft.get("subject", ""),
+                    "text": draft.get("text", ""),
                     "errors": draft.get("errors", []),
                 }
                 return True
@@ -206,9 +274,13 @@ def requirement_url(assessment, requirement, selected=None) -> str:
 
 
 def _answer_data(answer) -> dict:
+    """Return what the page shows of ``answer``, as its script reads it."""
     return {
         "status": answer.status,
         "status_label": str(AnswerStatus(answer.status).label) if answer.status else "",
+        # Satisfied without evidence: marked, and refused on submission.
+        "missing_evidence": answer.status == AnswerStatus.SATISFIED
+        and not answer.evidence_links.exists(),
         "justification": answer.justification,
         "version": answer.version,
         "updated_by": answer.updated_by.get_username() if answer.updated_by else "",
@@ -221,11 +293,14 @@ def _saved_data(assessment, requirement, change) -> dict:
 
     Typing in a justification saves many times without touching a level, so
     the readings are read and scored again only when the status changed or
-    an acceptance was lost.
+    an acceptance was lost. A save revising an answer the auditor objected
+    to brings the counts of answers left to revise.
     """
     data = {"answer": _answer_data(change.answer)}
     if change.moves_levels:
         data |= _figures(assessment, requirement)
+    if change.ends_objection:
+        data["objections"] = _objection_badges(assessment, requirement)
     return data
 
 

@@ -19,6 +19,7 @@ from assessments.views.questionnaire import (
     REVIEW_DRAFT,
     area_url,
     get_requirement,
+    keep_comment_draft,
     requirement_url,
 )
 from maturity.models import Requirement
@@ -148,7 +149,8 @@ def comment_add(request, pk, code):
 
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return redirect_with_errors(request, _form_error(form), back)
+        keep_comment_draft(request, assessment, code, _form_error(form))
+        return redirect(f"{back}-comment-form")
     evidence = None
     evidence_id = form.evidence_id()
     if evidence_id is not None:
@@ -165,7 +167,8 @@ def comment_add(request, pk, code):
             actor=request.user,
         )
     except ValidationError as error:
-        return redirect_with_errors(request, error, back)
+        keep_comment_draft(request, assessment, code, error)
+        return redirect(f"{back}-comment-form")
     messages.success(
         request, _("Added the comment on %(code)s.") % {"code": requirement.code}
     )

@@ -28,6 +28,17 @@
     });
   }
 
+  // Write the counts of answers left to revise into the badges of the
+  // modules and stages; a count of none takes the badge away.
+  function setObjections(badges) {
+    Object.keys(badges).forEach(function (code) {
+      document.querySelectorAll('[data-objections="' + code + '"]').forEach(function (node) {
+        if (badges[code].count) node.textContent = badges[code].label;
+        else node.remove();
+      });
+    });
+  }
+
   // Logging in again, in another tab, gives the session a new CSRF token;
   // the cookie holds the current one, the form the one the page came with.
   function currentCsrfToken(form) {
@@ -190,6 +201,7 @@
           self.setBase(result.data.answer);
           self.conflictBox.hidden = true;
           self.updateBadge(result.data.answer);
+          if (result.data.objections) setObjections(result.data.objections);
           self.revealComments();
           // Figures come only when the save can have moved a level.
           if (result.data.summary) setFigures(result.data.summary);
@@ -226,7 +238,22 @@
     if (!this.badge) return;
     this.badge.className = "badge badge--" + (answer.status || "unanswered");
     this.badge.textContent = answer.status_label || texts.textNotAnswered;
+    this.markMissingEvidence(answer.missing_evidence);
     this.markVerdict(answer.version);
+  };
+
+  // A satisfied answer without evidence is marked beside its status.
+  AnswerForm.prototype.markMissingEvidence = function (missing) {
+    var mark = this.badge.parentNode.querySelector("[data-no-evidence]");
+    if (missing && !mark) {
+      mark = document.createElement("span");
+      mark.className = "badge badge--warning";
+      mark.setAttribute("data-no-evidence", "");
+      mark.textContent = texts.textNoEvidence;
+      this.badge.after(mark);
+    } else if (!missing && mark) {
+      mark.remove();
+    }
   };
 
   // A verdict given on an earlier version of the answer says so, as the

@@ -4,10 +4,15 @@ import pytest
 from django.urls import reverse
 
 from assessments import selectors, services
-from assessments.models import Answer
+from assessments.models import Answer, Status
 from maturity.catalogues import get_catalogue
 from maturity.scoring import score
-from tests.assessments.assessment_factories import ReviewFactory, answer, requirement
+from tests.assessments.assessment_factories import (
+    ReviewFactory,
+    answer,
+    requirement,
+    set_status,
+)
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -316,3 +321,114 @@ def test_saving_what_is_stored_keeps_the_version_and_the_verdict(people, login):
     assert stored.version == 1
     assert stored.history.count() == 1
     assert "STR-1.1" in selectors.verified_statuses(people.assessment)
+
+
+# -- What the page marks beside the status ---------------------------------------
+
+
+def test_it_says_when_a_satisfied_answer_has_no_evidence(people, login):
+    answer(people.assessment, "STR-1.1", status="partial")
+    answer(people.assessment, "STR-1.2", status="partial", evidence=False)
+    client = login(people.assessor)
+
+    def save(code, status, version=1):
+        data = {"status": status, "justification": "", "version": version}
+        response = client.post(_url(people.assessment, code), data, **JSON)
+        return response.json()["answer"]["missing_evidence"]
+
+    assert save("STR-1.2", "satisfied") is True
+    assert save("STR-1.1", "satisfied") is False
+    assert save("STR-1.2", "partial", version=2) is False
+
+
+def _returned_with_objections(people):
+    """Return the assessment given back with STR-1.1 rejected, STR-1.2 questioned."""
+    assessment = people.assessment
+    for code, verdict in [("STR-1.1", "rejected"), ("STR-1.2", "needs_information")]:
+        ReviewFactory(
+            answer=answer(assessment, code),
+            verdict=verdict,
+            comment="请补充。",
+            reviewer=people.auditor,
+        )
+    set_status(assessment, Status.RETURNED)
+    return assessment
+
+
+def test_revising_an_objection_answers_with_the_count_left_to_revise(people, login):
+    assessment = _returned_with_objections(people)
+    client = login(people.assessor)
+
+    revised = client.post(
+        _url(assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "已补充。", "version": 1},
+        **JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    again = client.post(
+        _url(assessment, "STR-1.2"),
+        {"status": "partial", "justification": "", "version": 1},
+        **JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    # Only the justification changed: no figures, but the count.
+    assert "summary" not in revised.json()
+    assert revised.json()["objections"] == {"STR": {"count": 1, "label": "1 to revise"}}
+    # The status changed: the count comes with the figures.
+    assert "summary" in again.json()
+    assert again.json()["objections"] == {"STR": {"count": 0, "label": "0 to revise"}}
+
+
+def test_a_save_without_an_objection_answers_without_the_count(people, login):
+    answer(people.assessment, "STR-1.1")
+    set_status(people.assessment, Status.RETURNED)
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "satisfied", "justification": "Reworded.", "version": 1},
+        **JSON,
+    )
+
+    assert "objections" not in response.json()
+
+
+def test_the_page_gives_the_script_the_warning_of_missing_evidence(people, login):
+    answer(people.assessment, "STR-1.1", evidence=False)
+    client = login(people.assessor)
+
+    body = client.get(
+        reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    assert '<span class="badge badge--warning" data-no-evidence>no evidence</span>' in (
+        body
+    )
+    assert body.count('data-text-no-evidence="no evidence"') == 1
+
+
+def test_revising_an_objection_in_a_stage_counts_its_stage_and_module(people, login):
+    assessment = people.assessment
+    for code in ("LC-S1-1.1", "LC-S2-1.1"):
+        ReviewFactory(
+            answer=answer(assessment, code),
+            verdict="rejected",
+            comment="证据不足。",
+            reviewer=people.auditor,
+        )
+    set_status(assessment, Status.RETURNED)
+    client = login(people.assessor)
+
+    response = client.post(
+        _url(assessment, "LC-S1-1.1"),
+        {"status": "satisfied", "justification": "已补充。", "version": 1},
+        **JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.json()["objections"] == {
+        "LC-S1": {"count": 0, "label": "0 to revise"},
+        "LC": {"count": 1, "label": "1 to revise"},
+    }

@@ -18,6 +18,7 @@ from assessments.models import Evidence, EvidenceDeletion, EvidenceLink, Status
 from assessments.selectors import answer_standing, submission_problems
 from tests.assessments.assessment_factories import (
     PDF_BYTES,
+    EvidenceFactory,
     ReviewFactory,
     answer,
     file_evidence,
@@ -387,6 +388,38 @@ def test_it_deletes_evidence_and_logs_it(
         ["STR-1.1"],
     )
     assert deletion.sha256 == document.sha256
+
+
+# The question each delete button of the evidence list asks, by item.
+DELETE_QUESTION = re.compile(
+    r'/evidence/(\d+)/delete/" class="inline-form" data-confirm="([^"]*)"'
+)
+
+
+def test_it_asks_before_deleting_only_what_each_item_holds(people, login):
+    document = file_evidence(people.assessment, people.assessor, name="制度.pdf")
+    link = EvidenceFactory(
+        assessment=people.assessment,
+        kind="link",
+        title="Policy site",
+        url="https://intra.example/policy",
+        note="",
+    )
+    note = EvidenceFactory(assessment=people.assessment, title="Interview")
+    client = login(people.assessor)
+
+    response = client.get(
+        reverse("assessments:evidence-list", args=[people.assessment.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    questions = dict(re.findall(DELETE_QUESTION, response.content.decode()))
+    then = "It stops supporting every requirement it supports now."
+    assert questions == {
+        str(document.pk): f"Delete the evidence item “制度.pdf” and its file? {then}",
+        str(link.pk): f"Delete the evidence item “Policy site”? {then}",
+        str(note.pk): f"Delete the evidence item “Interview”? {then}",
+    }
 
 
 def test_it_never_deletes_evidence_of_a_finalised_assessment(

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import Comment, Finding, Review, Status, Verdict
+from assessments.views.questionnaire import keep_comment_draft
 from tests.assessments.assessment_factories import (
     FindingFactory,
     ReviewFactory,
@@ -570,6 +572,49 @@ def test_it_closes_comments_once_finalised(people):
         )
 
     assert not Comment.objects.exists()
+
+
+def _refused_comment(client, assessment, code, subject, text, reason):
+    """Keep a comment refused with ``reason`` for the next questionnaire page."""
+    session = client.session
+    request = SimpleNamespace(POST={"subject": subject, "text": text}, session=session)
+    keep_comment_draft(request, assessment, code, ValidationError(reason))
+    session.save()
+
+
+def test_it_shows_a_refused_comment_in_its_form_opened(people, login):
+    stored = answer(people.assessment, "STR-1.1")
+    evidence = stored.evidence_links.get().evidence
+    client = login(people.assessor)
+    reason = "Comment: This field is required."
+    subject = f"evidence-{evidence.pk}"
+    _refused_comment(client, people.assessment, "STR-1.1", subject, "  ", reason)
+
+    body = _page(client, people.assessment, language="en")
+
+    assert body.count(reason) == 1
+    opened = '<details class="comment-form" id="STR-1.1-comment-form" open>'
+    form = body.split(opened)[1].split("</form>")[0]
+    errors = '<ul class="errorlist" role="alert" id="STR-1.1-comment-errors">'
+    assert f"{errors}<li>{reason}</li></ul>" in form
+    assert f'value="{subject}" selected' in form
+    assert 'aria-describedby="STR-1.1-comment-errors">  </textarea>' in form
+    # Once: the next visit shows the form as it was.
+    again = _page(client, people.assessment, language="en")
+    assert reason not in again
+    assert 'id="STR-1.1-comment-form" open' not in again
+
+
+def test_a_refused_comment_off_the_filtered_page_says_why_at_the_top(people, login):
+    answer(people.assessment, "STR-1.1")
+    client = login(people.assessor)
+    reason = "Comment: This field is required."
+    _refused_comment(client, people.assessment, "STR-1.1", "answer", "", reason)
+
+    body = _page(client, people.assessment, language="en", show="unanswered")
+
+    assert body.count(reason) == 1
+    assert "STR-1.1-comment-errors" not in body
 
 
 def test_it_refuses_an_empty_comment(people):

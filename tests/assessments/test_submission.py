@@ -92,6 +92,25 @@ def test_it_lists_the_missing_items_with_links_on_the_page(people, login):
     assert assessment.status == Status.DRAFT
 
 
+def test_it_counts_a_single_missing_requirement_in_the_singular(people, login):
+    assessment = people.assessment
+    answer_all(assessment)
+    assessment.answers.filter(requirement__code="STR-1.1").delete()
+    client = login(people.assessor)
+
+    response = client.post(
+        reverse("assessments:assessment-transition", args=[assessment.pk, "submit"]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.content.decode()
+    assert (
+        "The assessment cannot be submitted yet: 1 requirement needs attention."
+    ) in body
+    assert "1 requirements" not in body
+
+
 SUBMIT_BUTTON = re.compile(
     r'<button type="submit" class="button"([^>]*)>Submit for review'
 )
