@@ -215,6 +215,19 @@ class AnswerForm(forms.Form):
         return {name: self.cleaned_data[f"base_{name}"] for name in names}
 
 
+class AddressField(forms.URLField):
+    """A web address; spaces pasted inside it, as in a file's name, are encoded.
+
+    A browser's address bar takes ``…/AI policy.pdf`` and asks for
+    ``…/AI%20policy.pdf``; so does the portal, rather than refusing it.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "%20")
+        return super().to_python(value)
+
+
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -224,7 +237,7 @@ class EvidenceForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(
+    url = AddressField(
         label=_("Address"), required=False, max_length=1000, assume_scheme="https"
     )
     note = forms.CharField(

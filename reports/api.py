@@ -20,7 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessments.api.renderers import PassthroughRenderer
-from assessments.api.serializers.common import UsernameField
+from assessments.api.serializers.common import StrictSerializer, UsernameField
 from assessments.api.views.common import AssessmentChildViewSet
 from reports import selectors, services, storage
 from reports.models import Report
@@ -85,6 +85,10 @@ class ReportSerializer(serializers.ModelSerializer):
         )
 
 
+class ReportRequestSerializer(StrictSerializer):
+    """The body of a request for a report: nothing, or an empty object."""
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List the reports of an assessment")),
     retrieve=extend_schema(summary=_("Read how a report stands")),
@@ -118,6 +122,7 @@ class ReportViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
+        ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
         asked = services.report_ask(assessment=self.assessment, actor=request.user)
         return Response(
             ReportSerializer(asked.report, context=self.get_serializer_context()).data,
@@ -136,7 +141,9 @@ class ReportViewSet(
     )
     @action(detail=True, methods=["post"])
     def retry(self, request, *args, **kwargs):
-        report = services.report_retry(report=self.get_object(), actor=request.user)
+        report = self.get_object()
+        ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        report = services.report_retry(report=report, actor=request.user)
         return Response(
             ReportSerializer(report, context=self.get_serializer_context()).data,
             status=status.HTTP_202_ACCEPTED,

@@ -84,7 +84,7 @@ def export_document(assessment) -> dict:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "exported_at": _iso(timezone.now()),
         "framework": {"code": framework.code, "version": framework.version},
         "organisation": {"name": assessment.organisation.name},
         "assessment": {
@@ -183,10 +183,15 @@ def _evidence_entry(ref: int, item: Evidence) -> dict:
 
 
 def _iso(value) -> str | None:
+    """Return ``value`` in ISO 8601; a moment in the portal's time zone.
+
+    The API gives its moments in that zone too, so that a file and the API
+    read alike.
+    """
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="seconds")
+        return timezone.localtime(value).isoformat(timespec="seconds")
     return value.isoformat()
 
 

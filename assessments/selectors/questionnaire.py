@@ -252,6 +252,9 @@ class Item:
     # A comment the service refused, to show again in the comment form with
     # the reasons: {"subject": ..., "text": ..., "errors": [...]}.
     comment_draft: dict | None = None
+    # Why a save of the answer without the script was refused, shown in its
+    # form with what was typed.
+    answer_errors: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:

@@ -99,8 +99,13 @@ def questionnaire(request, pk, area):
         for message in comment_draft.get("errors", []):
             messages.error(request, message)
     answer_draft = request.session.pop(ANSWER_DRAFT, None)
-    if answer_draft and answer_draft.get("assessment") == assessment.pk:
-        _add_answer_draft(page, answer_draft)
+    if (
+        answer_draft
+        and answer_draft.get("assessment") == assessment.pk
+        and not _add_answer_draft(page, answer_draft)
+    ):
+        for message in answer_draft.get("errors", []):
+            messages.error(request, message)
     filters = [
         (code, label)
         for code, label in selectors.Filter.choices
@@ -126,6 +131,7 @@ def questionnaire(request, pk, area):
         and can(request.user, Action.MANAGE_EVIDENCE, assessment),
         can_review=can_review,
         can_comment=can_comment,
+        replies_to_objections=not can(request.user, Action.RECORD_VERDICT, assessment),
         can_manage_findings=assessment.status == Status.IN_REVIEW
         and can(request.user, Action.MANAGE_FINDINGS, assessment),
         summary=selectors.area_summary(
@@ -233,11 +239,13 @@ def _add_comment_draft(page, draft: dict) -> bool:
     return False
 
 
-def _add_answer_draft(page, draft: dict) -> None:
+def _add_answer_draft(page, draft: dict) -> bool:
     """Put an answer refused for a newer version back in its form, as typed.
 
     The form keeps the version the refusal showed, so that saving it again
-    puts it over that version and no later one. The badge follows the form.
+    puts it over that version and no later one, and says why it was
+    refused. The badge follows the form. Return False when the answer is
+    not on the page.
     """
     for group in page["groups"]:
         for item in group["items"]:
@@ -250,7 +258,9 @@ def _add_answer_draft(page, draft: dict) -> None:
                     version=draft.get("version", item.answer.version),
                 )
                 item.status_label = str(dict(AnswerStatus.choices).get(status, ""))
-                return
+                item.answer_errors = draft.get("errors", [])
+                return True
+    return False
 
 
 def get_requirement(assessment, code) -> Requirement:
@@ -446,19 +456,18 @@ def answer_update(request, pk, code):
             name: getattr(current, name) if name in kept else form.cleaned_data[name]
             for name in ("status", "justification")
         }
+        kept_in_form = _(
+            "Your version is still in the form: saving it again puts it over this one."
+        )
         request.session[ANSWER_DRAFT] = {
             "assessment": assessment.pk,
             "code": requirement.code,
             **draft,
             "version": current.version,
+            "errors": [
+                f"{_conflict_message(current, request.user, kept)} {kept_in_form}"
+            ],
         }
-        kept_in_form = _(
-            "Your version is still in the form: saving it again puts it over this one."
-        )
-        messages.error(
-            request,
-            f"{_conflict_message(current, request.user, kept)} {kept_in_form}",
-        )
         # Without the filter: the stored answer may no longer match it, and
         # the form holding what was typed must be on the page.
         return redirect(requirement_url(assessment, requirement))

@@ -200,6 +200,9 @@
           self.form.elements.version.value = result.data.answer.version;
           self.setBase(result.data.answer);
           self.conflictBox.hidden = true;
+          // The reason an earlier save was refused no longer holds.
+          var refusal = self.form.querySelector(".errorlist");
+          if (refusal) refusal.remove();
           self.updateBadge(result.data.answer);
           if (result.data.objections) setObjections(result.data.objections);
           self.revealComments();

@@ -1,6 +1,8 @@
 """Assessments through the API: creating, editing, status changes, scores."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from assessments.models import (
     Assessment,
@@ -406,3 +408,103 @@ def test_it_refuses_a_scope_past_its_limit(people, api):
     }
     people.assessment.refresh_from_db()
     assert people.assessment.scope == "All models in production."
+
+
+def test_a_status_sent_in_a_patch_is_refused_naming_the_status_changes(people, api):
+    response = api(people.assessor).patch(
+        _url(people),
+        {"title": "Renamed", "status": "final"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    transitions = _url(people, "transitions/")
+    assert response.status_code == 400
+    assert response.json()["code"] == "unexpected_field"
+    assert response.json()["errors"] == {
+        "status": [
+            f"The status cannot be set here: it changes only through POST "
+            f"{transitions}{{name}}/, where {{name}} is one of submit, "
+            f"start_review, return, finalise. GET {transitions} lists the status "
+            f"changes you may make now."
+        ]
+    }
+    people.assessment.refresh_from_db()
+    assert (people.assessment.status, people.assessment.title) == (
+        Status.DRAFT,
+        "2025 年度评估",
+    )
+
+
+def test_a_read_only_field_sent_in_a_patch_is_refused_by_name(people, api):
+    response = api(people.assessor).patch(
+        _url(people),
+        {"title": "Renamed", "created_by": "someone", "finalised_at": None},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    fields = "title, scope, period_start, period_end, targets"
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "created_by": [f"“created_by” cannot be changed. Send only {fields}."],
+        "finalised_at": [f"“finalised_at” cannot be changed. Send only {fields}."],
+    }
+    people.assessment.refresh_from_db()
+    assert people.assessment.title == "2025 年度评估"
+
+
+def test_an_unknown_field_sent_in_a_patch_is_refused_with_the_others(people, api):
+    response = api(people.assessor).patch(
+        _url(people),
+        {"titel": "Renamed", "scope": "x" * 10_001},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    errors = response.json()["errors"]
+    assert response.status_code == 400
+    assert set(errors) == {"titel", "scope"}
+    assert errors["titel"] == [
+        "“titel” is not a field of this request. Send only title, scope, "
+        "period_start, period_end, targets."
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("field", ["period_start", "period_end"])
+def test_a_date_in_another_format_is_refused_with_an_example(
+    people, api, field, language
+):
+    response = api(people.assessor).patch(
+        _url(people),
+        {field: "31/12/2025"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    with translation.override(language):
+        expected = gettext("Enter a date as YYYY-MM-DD, for example 2026-01-31.")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [expected]}
+    people.assessment.refresh_from_db()
+    assert str(getattr(people.assessment, field)) in {"2025-01-01", "2025-12-31"}
+
+
+def test_a_new_assessment_with_a_date_in_another_format_is_refused(people, api):
+    response = api(people.assessor).post(
+        "/api/v1/assessments/",
+        {
+            **NEW,
+            "framework": people.assessment.framework_id,
+            "period_start": "1 January 2026",
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "period_start": ["Enter a date as YYYY-MM-DD, for example 2026-01-31."]
+    }
+    assert not Assessment.objects.filter(title=NEW["title"]).exists()

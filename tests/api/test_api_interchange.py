@@ -1,5 +1,6 @@
 """Exporting an assessment and importing one, through the API."""
 
+import datetime
 import io
 import json
 import zipfile
@@ -63,6 +64,24 @@ def test_everyone_who_sees_the_assessment_exports_its_file(
         "STR-1.1",
         "STR-1.2",
     ]
+
+
+def test_the_file_gives_its_moments_in_the_zone_of_the_api(
+    filled, people, api, settings
+):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    client = api(people.viewer)
+
+    document = json.loads(client.get(_export_url(filled.assessment, "json")).content)
+    created_at = client.get(f"/api/v1/assessments/{filled.assessment.pk}/").json()[
+        "created_at"
+    ]
+
+    offset = datetime.datetime.fromisoformat(created_at).utcoffset()
+    assert datetime.datetime.fromisoformat(document["exported_at"]).utcoffset() == (
+        offset
+    )
+    assert offset == datetime.timedelta(hours=8)
 
 
 @pytest.mark.parametrize("kind", ["json", "zip", "csv", "xlsx"])

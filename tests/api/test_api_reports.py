@@ -156,3 +156,66 @@ def test_a_report_rendered_in_the_request_is_answered_done(
 
     assert response.status_code == 202
     assert (response.json()["status"], response.json()["pending"]) == ("done", False)
+
+
+def test_asking_with_an_empty_object_queues_a_report(people, api):
+    response = api(people.viewer).post(_url(people), {}, format="json")
+
+    assert response.status_code == 202
+    assert Report.objects.count() == 1
+
+
+def test_asking_with_malformed_json_is_a_parse_error(people, api):
+    response = api(people.viewer).generic(
+        "POST", _url(people), "{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert not Report.objects.exists()
+
+
+def test_asking_with_a_body_that_is_not_an_object_is_refused(people, api):
+    response = api(people.viewer).post(
+        _url(people), ["final"], format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
+    assert not Report.objects.exists()
+
+
+def test_asking_with_fields_is_refused_naming_each(people, api):
+    response = api(people.viewer).post(
+        _url(people),
+        {"format": "docx", "final": True},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        field: [
+            f"“{field}” is not a field of this request, which takes none. "
+            "Send an empty body or {}."
+        ]
+        for field in ("format", "final")
+    }
+    assert not Report.objects.exists()
+
+
+def test_a_retry_with_fields_is_refused(people, api):
+    report = Report.objects.create(
+        assessment=people.assessment,
+        revision="r1",
+        status=ReportStatus.FAILED,
+        requested_by=people.admin,
+    )
+
+    response = api(people.viewer).post(
+        _url(people, f"{report.pk}/retry/"), {"force": True}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["force"]
+    assert Report.objects.get().pk == report.pk

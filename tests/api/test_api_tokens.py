@@ -100,6 +100,41 @@ def test_an_expired_token_stops_working(people):
     assert not PersonalToken.objects.exists()
 
 
+def test_an_expired_token_says_when_it_expired(people):
+    token, secret = services.token_create(user=people.assessor, name="ci")
+    expiry = timezone.now() - datetime.timedelta(days=2)
+    AuthToken.objects.filter(pk=token.token_id).update(expiry=expiry)
+
+    response = _bearer(secret).get("/api/v1/assessments/", HTTP_ACCEPT_LANGUAGE="en")
+
+    when = timezone.localtime(expiry).isoformat(timespec="seconds")
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "token_expired",
+        "message": (
+            f"This token expired at {when}. Create a new token at /api/tokens/ and "
+            "send that one instead."
+        ),
+    }
+
+
+def test_an_unknown_token_is_not_said_to_have_expired(people):
+    token, secret = services.token_create(user=people.assessor, name="ci")
+    AuthToken.objects.filter(pk=token.token_id).update(
+        expiry=timezone.now() - datetime.timedelta(days=2)
+    )
+    # The same key, which knox looks tokens up by, with another secret.
+    other = secret[:-1] + ("1" if secret.endswith("0") else "0")
+
+    response = _bearer(other).get("/api/v1/assessments/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "authentication_failed",
+        "message": "Invalid token.",
+    }
+
+
 def test_a_token_without_expiry_keeps_working(people):
     token, secret = services.token_create(user=people.assessor, name="ci")
 

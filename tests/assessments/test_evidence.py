@@ -471,6 +471,23 @@ def test_it_adds_a_link_and_a_note(people, login):
     assert kinds == ["link", "note"]
 
 
+def test_it_takes_an_address_with_spaces_as_a_browser_does(people, login):
+    client = login(people.assessor)
+    add = reverse("assessments:evidence-add", args=[people.assessment.pk, "STR-1.1"])
+
+    client.post(
+        add,
+        {
+            "kind": "link",
+            "title": "制度",
+            "url": " https://intra.example/policies/AI policy v2.pdf ",
+        },
+    )
+
+    link = Evidence.objects.get(kind="link")
+    assert link.url == "https://intra.example/policies/AI%20policy%20v2.pdf"
+
+
 def test_the_upload_view_still_checks_csrf(people):
     """The view is exempted only to put its handler first; it checks CSRF itself."""
     from django.test import Client
@@ -1029,3 +1046,19 @@ def test_the_questionnaire_shows_each_items_description_shortened(people, login)
         r'<span class="muted evidence-link__description">(.*?)</span>', body
     )
     assert shown == ["董事会 &lt;b&gt;批准&lt;/b&gt;。" + "细" * 185 + "…"]
+
+
+def test_it_asks_before_detaching_evidence(people, login):
+    stored = answer(people.assessment, "STR-1.1")
+    title = stored.evidence_links.get().evidence.title
+    client = login(people.assessor)
+
+    body = client.get(
+        reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+
+    assert (
+        f'data-confirm="Detach “{title}” from STR-1.1? The evidence item '
+        'stays in the evidence list of the assessment."'
+    ) in body

@@ -1081,3 +1081,20 @@ def test_it_refuses_a_finding_description_past_its_limit(people, login):
     assert response.status_code == 400
     assert body.count(_too_long("Description", 20_001, 20_000)) == 1
     assert not Finding.objects.exists()
+
+
+def test_the_assessors_reply_to_an_objection_and_the_auditor_comments(people, login):
+    ReviewFactory(
+        answer=answer(people.assessment, "STR-1.1"),
+        verdict=Verdict.REJECTED,
+        comment="证据不足。",
+        reviewer=people.auditor,
+    )
+    set_status(people.assessment, Status.IN_REVIEW)
+    form = '<details class="comment-form" id="STR-1.1-comment-form"'
+
+    assessor = _page(login(people.assessor), people.assessment, language="en")
+    auditor = _page(login(people.auditor), people.assessment, language="en")
+
+    assert f"{form} open>\n        <summary>Reply</summary>" in assessor
+    assert f"{form}>\n        <summary>Write a comment</summary>" in auditor

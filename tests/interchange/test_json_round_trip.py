@@ -446,6 +446,21 @@ def test_the_export_describes_evidence_with_its_hash(filled):
     assert document["format_version"] == 1
 
 
+def test_the_export_gives_its_moments_in_the_portals_time_zone(filled, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+
+    document = exported(filled.assessment)
+
+    moments = [
+        document["exported_at"],
+        *(entry["reviewed_at"] for entry in document["reviews"]),
+        *(entry["recorded_at"] for entry in document["findings"]),
+        *(entry["written_at"] for entry in document["comments"]),
+    ]
+    assert len(moments) > 3
+    assert all(moment.endswith("+08:00") for moment in moments), moments
+
+
 def test_an_unknown_framework_version_is_refused(filled, importer):
     document = exported(filled.assessment)
     document["framework"]["version"] = "9.9"

@@ -44,7 +44,7 @@ def test_deleting_an_evidence_item_asks_first(transactional_db, framework, porta
     assert (
         questions
         == [
-            f"Delete the evidence item “{evidence.title}” and its file? It stops "
+            f"Delete the evidence item “{evidence.title}”? It stops "
             "supporting every requirement it supports now."
         ]
         * 2

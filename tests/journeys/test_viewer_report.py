@@ -127,7 +127,9 @@ def test_a_viewer_downloads_the_report_a_worker_rendered(
     # the assessment as it stands; after a change it says it does not.
     tab(page, "概览")
     expect(page.get_by_text("该报告反映评估的当前状态。")).to_be_visible()
-    earlier = page.get_by_text("该报告反映的是评估的较早状态：此后答复或状态已有变化。")
+    earlier = page.get_by_text(
+        "该报告反映的是评估的较早状态：此后其答复、证据、审核结论、审核发现、设置或状态已有变化。"
+    )
     expect(earlier).to_be_hidden()
     Answer.objects.filter(
         pk=Answer.objects.filter(assessment=world.assessment).first().pk

@@ -1,10 +1,16 @@
 """Assessments: their fields, targets, status changes and scores."""
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.api.serializers.common import UsernameField
+from assessments.api.serializers.common import (
+    DateField,
+    StrictSerializer,
+    UsernameField,
+)
 from assessments.models import Assessment, Organisation, Status, StatusChange
 from assessments.permissions import Action, can, organisations_of
 from assessments.services import TRANSITIONS, transition_allowed
@@ -158,8 +164,8 @@ class AssessmentCreateSerializer(serializers.Serializer):
         default="",
         validators=[TextLengthValidator("scope")],
     )
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = DateField()
+    period_end = DateField()
     targets = TargetsField(required=False, default=dict)
 
     def validate(self, data):
@@ -167,17 +173,37 @@ class AssessmentCreateSerializer(serializers.Serializer):
         return data
 
 
-class AssessmentUpdateSerializer(serializers.Serializer):
+class AssessmentUpdateSerializer(StrictSerializer):
+    """The fields a PATCH may change; any other field it sends is refused."""
+
     title = serializers.CharField(max_length=200, required=False)
     scope = serializers.CharField(
         required=False, allow_blank=True, validators=[TextLengthValidator("scope")]
     )
-    period_start = serializers.DateField(required=False)
-    period_end = serializers.DateField(required=False)
+    period_start = DateField(required=False)
+    period_end = DateField(required=False)
     targets = TargetsField(required=False)
 
     def validate_targets(self, targets):
         return check_target_modules(targets, self.context["assessment"].framework)
+
+    def unexpected_field_message(self, name: str, accepted: list[str]) -> str:
+        if name == "status":
+            transitions = reverse(
+                "api:assessment-transitions",
+                kwargs={"pk": self.context["assessment"].pk},
+            )
+            return gettext(
+                "The status cannot be set here: it changes only through POST "
+                "%(url)s{name}/, where {name} is one of %(names)s. GET %(url)s "
+                "lists the status changes you may make now."
+            ) % {"url": transitions, "names": ", ".join(TRANSITIONS)}
+        if name in AssessmentSerializer.Meta.fields:
+            return gettext("“%(field)s” cannot be changed. Send only %(fields)s.") % {
+                "field": name,
+                "fields": ", ".join(accepted),
+            }
+        return super().unexpected_field_message(name, accepted)
 
 
 class StartFromSerializer(serializers.Serializer):
@@ -192,8 +218,8 @@ class StartFromSerializer(serializers.Serializer):
             "is carried over."
         ),
     )
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = DateField()
+    period_end = DateField()
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -6,6 +6,9 @@ item of the assessment, an organisation of the caller. Anything else is
 refused as invalid input, never linked.
 """
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -45,6 +48,60 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text=_("The object as it is stored now, on a conflict."),
     )
+
+
+class DateField(serializers.DateField):
+    """A date, refused with an example when it is not written as ISO 8601."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date as YYYY-MM-DD, for example 2026-01-31."),
+    }
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body that refuses the fields it does not take.
+
+    DRF drops undeclared fields without a word, so a client that sends a
+    misspelt or read-only field would never learn that it had no effect.
+    A subclass may word the refusal of a field in ``unexpected_field_message``.
+    """
+
+    def unexpected_field_message(self, name: str, accepted: list[str]) -> str:
+        if not accepted:
+            return gettext(
+                "“%(field)s” is not a field of this request, which takes none. "
+                "Send an empty body or {}."
+            ) % {"field": name}
+        return gettext(
+            "“%(field)s” is not a field of this request. Send only %(fields)s."
+        ) % {"field": name, "fields": ", ".join(accepted)}
+
+    def to_internal_value(self, data):
+        unexpected = {}
+        if isinstance(data, Mapping):
+            accepted = [
+                name for name, field in self.fields.items() if not field.read_only
+            ]
+            unexpected = {
+                name: [
+                    serializers.ErrorDetail(
+                        self.unexpected_field_message(name, accepted),
+                        code="unexpected_field",
+                    )
+                ]
+                for name in data
+                if name not in accepted
+            }
+
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not unexpected:
+                raise
+            raise serializers.ValidationError({**unexpected, **error.detail}) from None
+        if unexpected:
+            raise serializers.ValidationError(unexpected)
+        return value
 
 
 class UsernameField(serializers.CharField):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assessments.api.serializers.common import (
+    DateField,
     EvidenceField,
     RequirementField,
     UsernameField,
@@ -87,7 +88,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
         allow_blank=True,
         validators=[TextLengthValidator("description")],
     )
-    effective_from = serializers.DateField(required=False, allow_null=True)
+    effective_from = DateField(required=False, allow_null=True)
     file = serializers.FileField(
         required=False, help_text=_("The document, for kind file.")
     )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from assessments.api.serializers.common import UsernameField
+from assessments.api.serializers.common import DateField, UsernameField
 from assessments.models import AuditorGrant, Membership, Organisation, Role
 from assessments.permissions import role_in
 from assessments.selectors.lockouts import locked_out_usernames
@@ -134,7 +134,7 @@ class AuditorGrantCreateSerializer(serializers.Serializer):
         max_length=254,
         help_text=_("Username or e-mail address of the auditor's account."),
     )
-    expires_on = serializers.DateField(
+    expires_on = DateField(
         required=False,
         allow_null=True,
         help_text=_("Last day of access; open-ended when left out."),

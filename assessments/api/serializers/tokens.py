@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assessments.api.models import PersonalToken
+from assessments.api.serializers.common import DateField
 
 
 class PersonalTokenSerializer(serializers.ModelSerializer):
@@ -40,7 +41,7 @@ class TokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=100, help_text=_("What the token is for, such as “CI export”.")
     )
-    expires_on = serializers.DateField(
+    expires_on = DateField(
         required=False,
         allow_null=True,
         help_text=_("Last day on which the token works; it never expires if empty."),
