@@ -114,7 +114,7 @@ class FrameworkViewSet(
     """The installed versions of the standard."""
 
     queryset = Framework.objects.order_by("code", "-installed_at", "-pk")
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     # Statuses particular to some actions, for the schema; see api.schema.
     error_statuses = {"list": {400}}

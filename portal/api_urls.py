@@ -28,5 +28,5 @@ schema_urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("tokens/", pages.token_list, name="api-tokens"),
-    path("tokens/<int:pk>/revoke/", pages.token_revoke, name="api-token-revoke"),
+    path("tokens/<id:pk>/revoke/", pages.token_revoke, name="api-token-revoke"),
 ]

@@ -7,4 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.urls import register_converter
+
         from portal import checks  # noqa: F401 - registers the system checks
+        from portal.converters import IdConverter
+
+        # Before any URL configuration reads its patterns.
+        register_converter(IdConverter, "id")

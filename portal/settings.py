@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "RequirementPartKindEnum": ["item", "note"],
     },
     # Swagger UI from the sidecar package's static files: no CDN.
+    # Database ids in paths, as portal.converters matches them.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -10,7 +10,7 @@ drops any msgid no source file marks. Nothing imports this module at run
 time.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 PASSWORD_MESSAGES = [
     # The help texts under a new password, and the errors of the same
@@ -43,4 +43,10 @@ FIELD_MESSAGES = [
     gettext_noop("Enter a valid URL."),
     # Django's Chinese for it reads as nonsense ("不允许是用空字符串").
     gettext_noop("Null characters are not allowed."),
+]
+
+TEXT_MESSAGES = [
+    # What ``truncatechars`` ends a shortened text with: Django's Chinese
+    # gives three full stops, which also count against the length kept.
+    pgettext_lazy("String to return when truncating text", "%(truncated_text)s…"),
 ]

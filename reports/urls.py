@@ -7,29 +7,29 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("assessments/<int:pk>/reports/", views.report_list, name="report-list"),
+    path("assessments/<id:pk>/reports/", views.report_list, name="report-list"),
     path(
-        "assessments/<int:pk>/reports/new/",
+        "assessments/<id:pk>/reports/new/",
         views.report_request,
         name="report-request",
     ),
     path(
-        "assessments/<int:pk>/reports/<int:report>/",
+        "assessments/<id:pk>/reports/<id:report>/",
         views.report_detail,
         name="report-detail",
     ),
     path(
-        "assessments/<int:pk>/reports/<int:report>/status/",
+        "assessments/<id:pk>/reports/<id:report>/status/",
         views.report_status,
         name="report-status",
     ),
     path(
-        "assessments/<int:pk>/reports/<int:report>/retry/",
+        "assessments/<id:pk>/reports/<id:report>/retry/",
         views.report_retry,
         name="report-retry",
     ),
     path(
-        "assessments/<int:pk>/reports/<int:report>/download/",
+        "assessments/<id:pk>/reports/<id:report>/download/",
         views.report_download,
         name="report-download",
     ),

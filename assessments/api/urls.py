@@ -19,7 +19,7 @@ from assessments.api.views.reviews import CommentViewSet, FindingViewSet, Review
 from assessments.api.views.tokens import TokenViewSet
 from reports.api import ReportViewSet
 
-ASSESSMENT = "assessments/<int:assessment_pk>"
+ASSESSMENT = "assessments/<id:assessment_pk>"
 ORGANISATION = "organisations/<slug:organisation_slug>"
 
 # Path converters rather than regular expressions: the schema then knows

@@ -7,28 +7,28 @@ from assessments.interchange import views
 app_name = "interchange"
 
 urlpatterns = [
-    path("assessments/<int:pk>/export/", views.export, name="export"),
-    path("assessments/<int:pk>/export/json/", views.export_json, name="export-json"),
-    path("assessments/<int:pk>/export/zip/", views.export_zip, name="export-zip"),
-    path("assessments/<int:pk>/export/csv/", views.export_csv, name="export-csv"),
-    path("assessments/<int:pk>/export/xlsx/", views.export_xlsx, name="export-xlsx"),
+    path("assessments/<id:pk>/export/", views.export, name="export"),
+    path("assessments/<id:pk>/export/json/", views.export_json, name="export-json"),
+    path("assessments/<id:pk>/export/zip/", views.export_zip, name="export-zip"),
+    path("assessments/<id:pk>/export/csv/", views.export_csv, name="export-csv"),
+    path("assessments/<id:pk>/export/xlsx/", views.export_xlsx, name="export-xlsx"),
     path(
-        "assessments/<int:pk>/import/questionnaire/",
+        "assessments/<id:pk>/import/questionnaire/",
         views.questionnaire_upload,
         name="questionnaire-upload",
     ),
     path(
-        "assessments/<int:pk>/import/questionnaire/preview/",
+        "assessments/<id:pk>/import/questionnaire/preview/",
         views.questionnaire_preview,
         name="questionnaire-preview",
     ),
     path(
-        "assessments/<int:pk>/import/questionnaire/confirm/",
+        "assessments/<id:pk>/import/questionnaire/confirm/",
         views.questionnaire_confirm,
         name="questionnaire-confirm",
     ),
     path(
-        "assessments/<int:pk>/import/questionnaire/cancel/",
+        "assessments/<id:pk>/import/questionnaire/cancel/",
         views.questionnaire_cancel,
         name="questionnaire-cancel",
     ),

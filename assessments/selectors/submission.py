@@ -43,8 +43,9 @@ PROBLEM_MESSAGES = {
         "The auditor rejected this answer: revise it before submitting again."
     ),
     "needs_information": _(
-        "The auditor asked a question about this answer: answer it and revise "
-        "the answer before submitting again."
+        "The auditor asked a question about this answer: put the information "
+        "asked for in the answer before submitting again; a comment can say "
+        "what changed."
     ),
 }
 

@@ -1062,3 +1062,39 @@ def test_it_asks_before_detaching_evidence(people, login):
         f'data-confirm="Detach “{title}” from STR-1.1? The evidence item '
         'stays in the evidence list of the assessment."'
     ) in body
+
+
+def test_a_note_keeps_its_lines_on_the_questionnaire(people, login):
+    stored = answer(people.assessment, "STR-1.1", evidence=False)
+    note = EvidenceFactory(
+        assessment=people.assessment, title="访谈", note="1. 已访谈。\n2. 已记录。"
+    )
+    stored.evidence_links.create(evidence=note, created_by=people.assessor)
+    client = login(people.assessor)
+
+    body = client.get(
+        reverse("assessments:questionnaire", args=[people.assessment.pk, "STR"]),
+    ).content.decode()
+
+    assert '<span class="evidence-note">1. 已访谈。<br>2. 已记录。</span>' in body
+
+
+def test_a_long_file_name_is_shortened_with_the_whole_name_on_hover(
+    people, login, private_storage
+):
+    name = "模型风险管理制度" * 12 + ".pdf"
+    file_evidence(people.assessment, people.assessor, name=name, code="STR-1.1")
+    client = login(people.assessor)
+
+    pages = [
+        client.get(reverse(view, args=args)).content.decode()
+        for view, args in [
+            ("assessments:evidence-list", [people.assessment.pk]),
+            ("assessments:questionnaire", [people.assessment.pk, "STR"]),
+        ]
+    ]
+
+    for body in pages:
+        shortened = re.search(r'<span title="[^"]*\.pdf">([^<]*)</span>', body)
+        assert shortened, body
+        assert shortened.group(1) == name[:79] + "…"

@@ -77,7 +77,7 @@ class AssessmentViewSet(
     serializer_class = AssessmentSerializer
     permission_classes = [IsAuthenticated, AssessmentAccess, CreateAssessmentAccess]
     assessment_url_kwarg = "pk"
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_actions = {
         "partial_update": Action.EDIT,

@@ -40,7 +40,7 @@ class AssessmentViewMixin:
 class AssessmentChildViewSet(AssessmentViewMixin, viewsets.GenericViewSet):
     """A viewset of things that belong to the assessment of the URL."""
 
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
 
 class OrganisationViewMixin:

@@ -101,7 +101,7 @@ class MembershipViewSet(
     """Members are managed by the organisation's administrators, as on the pages."""
 
     serializer_class = MembershipSerializer
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required_actions = dict.fromkeys(
         ("list", "retrieve", "create", "partial_update", "destroy", "unlock"),
@@ -170,7 +170,7 @@ class OrganisationTokenViewSet(
     """What an administrator sees of the tokens of the organisation's members."""
 
     serializer_class = PersonalTokenSerializer
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     required_actions = {
         "list": Action.MANAGE_MEMBERS,
         "destroy": Action.MANAGE_MEMBERS,

@@ -31,7 +31,7 @@ from assessments.api.throttles import TokenCreateThrottle
 )
 class TokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonalTokenSerializer
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     throttle_classes = [TokenCreateThrottle]
     throttle_scope = "token"
     error_statuses = {"create": {429}}
