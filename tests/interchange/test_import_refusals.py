@@ -190,6 +190,8 @@ def archive(members: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+# Writing the same name twice is what the test is about.
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 def test_an_archive_holding_a_member_twice_is_refused(filled):
     out = io.BytesIO()
     write_archive(filled.assessment, out)
