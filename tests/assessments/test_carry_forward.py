@@ -270,6 +270,23 @@ def test_it_reconfirms_the_carried_evidence_of_one_page_together(people, login):
     assert '<article class="requirement panel"' not in body
 
 
+def test_it_asks_before_reconfirming_a_page(people, login):
+    previous, _document = _finalised(people)
+    successor = _start(people, previous)
+    client = login(people.assessor)
+
+    body = client.get(
+        questionnaire_url(successor.pk, "STR"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    action = _reconfirm_page_url(successor, "STR")
+    assert (
+        f'action="{action}" class="form accept-page" data-confirm="Reconfirm the '
+        "carried-over evidence of 2 requirements? Each item then counts as checked "
+        'for this assessment."'
+    ) in body
+
+
 def test_reconfirming_a_page_with_nothing_carried_says_so(people, login):
     previous, _document = _finalised(people)
     successor = _start(people, previous)

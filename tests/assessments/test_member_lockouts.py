@@ -198,3 +198,18 @@ def test_failures_older_than_the_cool_off_do_not_lock(people, settings):
     )
 
     assert locked_out_usernames([people.assessor.username]) == set()
+
+
+def test_the_lockout_page_leads_back_to_the_login(people, settings):
+    client = _lock_out(people.assessor, settings)
+
+    response = client.post(
+        reverse("login"),
+        {"username": people.assessor.username, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "Too many failed logins" in response.content.decode()
+    assert f'<a href="{reverse("login")}">Back to the login page</a>' in (
+        response.content.decode()
+    )
