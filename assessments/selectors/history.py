@@ -4,22 +4,41 @@ django-simple-history keeps one row per version of each tracked model. A
 page of the trail costs a fixed number of queries however long the trail
 is: one to count, one to pick the page's versions across every table (each
 with the version before it), one per table on the page, and one per kind of
-name shown (users, requirements, modules, answers, evidence items).
+name shown (users, requirements, modules, answers, evidence items). The page
+of an assessment tells what it carried over from the one it was started from
+as one entry; on the page, it costs three queries more (the answers, evidence
+items and links it stands for), and the earlier assessment named two (its
+title, and whether the reader may open it).
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import CharField, F, Q, Value, Window
-from django.db.models.functions import Lag
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, Lag
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import (
     EVIDENCE_ATTACHED,
@@ -36,9 +55,10 @@ from assessments.models import (
     Membership,
     Review,
 )
+from assessments.permissions import assessments_visible_to
 from assessments.selectors.people import person_name
 from assessments.selectors.questionnaire import questionnaire_url
-from maturity.catalogues import get_catalogue
+from maturity.catalogues import get_catalogue, get_requirement_codes
 from maturity.models import Module, Requirement
 
 # The change reason of the rows recorded when history began to be kept.
@@ -52,11 +72,19 @@ IMPORTED = "imported"
 LOCKED_OUT = "locked-out"
 LOCKOUT_LIFTED = "lockout-lifted"
 PREVIOUS_DELETED = "previous-deleted"
+# The change reason of the answers a new assessment carries over from the one
+# it was started from. The evidence items and links it carries say so by their
+# fields: an item's ``carried_from``, a link to such an item made needing
+# reconfirmation.
+CARRIED_OVER = "carried-over"
 # The reasons a summary tells in words.
 TOLD_REASONS = frozenset({IMPORTED, LOCKED_OUT, LOCKOUT_LIFTED, PREVIOUS_DELETED})
 PAGE_SIZE = 50
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
+# The kind and the action of the entry standing for everything an assessment
+# carried over, which the page lists beside the assessment's creation.
+CARRIED = "carried"
 
 # How much of a long value the table shows before offering the rest.
 PREVIEW_CHARACTERS = 300
@@ -71,6 +99,9 @@ class Track:
     model: type[models.Model]
     fields: tuple[str, ...]
     scope: Callable[[models.Model], Q]
+    # Matches the versions an assessment made carrying rows over from the one
+    # it was started from; None for the models nothing is carried over of.
+    carried: Callable[[models.Model], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,34 @@ def preview(text: str) -> str:
 
 
 @dataclass
+class Reference:
+    """An assessment a change names, with its address if the reader may open it."""
+
+    pk: int
+    title: str
+    url: str = ""
+
+    @property
+    def link(self) -> str:
+        """Return the title as a link to the assessment, or as text."""
+        if not self.url:
+            return self.title
+        return format_html('<a href="{}">{}</a>', self.url, self.title)
+
+
+@dataclass(frozen=True)
+class CarriedPart:
+    """One kind of row carried over: how many, in words, and which."""
+
+    # The kind of the rows, as in :attr:`Change.kind`: answer, evidence, link.
+    kind: str
+    label: str
+    # Each row's name, a requirement code or an item's title, with the codes
+    # of the requirements it supports, for the links of an evidence item.
+    items: list[tuple[str, list[str]]]
+
+
+@dataclass
 class Change:
     """One recorded change: who made it, when, to what, and which fields."""
 
@@ -132,6 +191,15 @@ class Change:
     # evidence item attached, an answer's new version after its evidence
     # changed.
     summary: str = ""
+    # True when the portal itself made the change, locking an account out
+    # after failed logins; no person is its author.
+    by_portal: bool = False
+    # The earlier assessment a new one was started from, on its creation and
+    # on the entry of what it carried over.
+    started_from: Reference | None = None
+    # What an assessment carried over from the one it was started from, when
+    # the entry stands for all of it.
+    carried: list[CarriedPart] = field(default_factory=list)
 
     @property
     def who(self) -> str:
@@ -140,7 +208,12 @@ class Change:
 
     @property
     def action_name(self) -> str:
-        return {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}[self.action]
+        return {
+            CREATED: "created",
+            CHANGED: "changed",
+            DELETED: "deleted",
+            CARRIED: "carried",
+        }[self.action]
 
     @property
     def action_label(self) -> str:
@@ -148,11 +221,66 @@ class Change:
             CREATED: _("created"),
             CHANGED: _("changed"),
             DELETED: _("deleted"),
+            CARRIED: _("carried over"),
         }[self.action]
 
 
 def _answers_of(assessment) -> Q:
     return Q(answer_id__in=Answer.objects.filter(assessment=assessment).values("pk"))
+
+
+def _carried_evidence(assessment) -> Q:
+    return Q(
+        assessment_id=assessment.pk,
+        history_type=CREATED,
+        carried_from_id__isnull=False,
+    )
+
+
+def _carried_links(assessment) -> Q:
+    # An import may make links needing reconfirmation too, but not to an
+    # item carried over.
+    carried_evidence = Evidence.history.filter(_carried_evidence(assessment))
+    return _answers_of(assessment) & Q(
+        history_type=CREATED,
+        needs_reconfirmation=True,
+        evidence_id__in=carried_evidence.values("id"),
+    )
+
+
+def _newest(model, condition: Q) -> Subquery:
+    """Return the moment of the newest version of ``model`` matching ``condition``."""
+    return Subquery(
+        model.history.filter(condition)
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+
+
+def _carried_answers(assessment) -> Q:
+    """Match the first versions of the answers carried over into ``assessment``.
+
+    Answers carried before their versions were given a change reason are
+    known by their moment: the carry-over writes them in the transaction
+    that creates the assessment, before the evidence it carries, so no
+    answer written by a person can be older than that evidence.
+    """
+    carried_later = Exists(
+        Evidence.history.filter(
+            _carried_evidence(assessment), history_date__gte=OuterRef("history_date")
+        )
+    ) | Exists(
+        EvidenceLink.history.filter(
+            _carried_links(assessment), history_date__gte=OuterRef("history_date")
+        )
+    )
+    return Q(assessment_id=assessment.pk, history_type=CREATED) & (
+        Q(history_change_reason=CARRIED_OVER)
+        | (
+            (Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
+            & carried_later
+        )
+    )
 
 
 ASSESSMENT_TRACKS = (
@@ -182,6 +310,7 @@ ASSESSMENT_TRACKS = (
         Answer,
         ("status", "justification"),
         lambda assessment: Q(assessment_id=assessment.pk),
+        _carried_answers,
     ),
     Track(
         "evidence",
@@ -198,8 +327,15 @@ ASSESSMENT_TRACKS = (
             "sha256",
         ),
         lambda assessment: Q(assessment_id=assessment.pk),
+        _carried_evidence,
     ),
-    Track("link", EvidenceLink, ("needs_reconfirmation",), _answers_of),
+    Track(
+        "link",
+        EvidenceLink,
+        ("needs_reconfirmation",),
+        _answers_of,
+        _carried_links,
+    ),
     Track("review", Review, ("verdict", "comment", "answer_version"), _answers_of),
     Track(
         "comment",
@@ -249,13 +385,30 @@ ORGANISATION_TRACKS = (
 )
 
 
-def assessment_history(assessment, page_number=1):
+# Stands for the versions an assessment made carrying rows over, in the trail
+# of versions: the assessment's first version, dated by the newest of them.
+CARRIED_TRACK = Track(CARRIED, Assessment, (), lambda assessment: Q())
+
+
+def assessment_history(
+    assessment, page_number=1, *, carry_over_as_one=False, viewer=None
+):
     """Return one page of the changes of ``assessment`` and everything in it.
 
     The page is a Django ``Page`` whose ``object_list`` holds
-    :class:`Change` rows, newest first.
+    :class:`Change` rows, newest first. With ``carry_over_as_one``, what the
+    assessment carried over from the one it was started from is one entry,
+    listing what it holds, rather than a version each. With ``viewer``, the
+    earlier assessment named links to its page if ``viewer`` may open it.
     """
-    return _history(assessment, ASSESSMENT_TRACKS, page_number, assessment)
+    return _history(
+        assessment,
+        ASSESSMENT_TRACKS,
+        page_number,
+        assessment,
+        carry_over_as_one=carry_over_as_one,
+        viewer=viewer,
+    )
 
 
 def organisation_history(organisation, page_number=1):
@@ -266,15 +419,22 @@ def organisation_history(organisation, page_number=1):
     return _history(organisation, ORGANISATION_TRACKS, page_number, None)
 
 
-def _versions(scope, tracks):
-    """Return (history_id, date, previous history_id, kind) over ``tracks``."""
+def _versions(scope, tracks, carry_over_as_one):
+    """Return (history_id, date, previous history_id, kind) over ``tracks``.
+
+    With ``carry_over_as_one``, the versions carrying rows over are left out
+    and one version of kind :data:`CARRIED` stands for them all.
+    """
     parts = []
     for track in tracks:
         historical = track.model.history.model
+        versions = historical.objects.filter(track.scope(scope)).exclude(
+            history_change_reason=BASELINE
+        )
+        if carry_over_as_one and track.carried is not None:
+            versions = versions.exclude(track.carried(scope))
         parts.append(
-            historical.objects.filter(track.scope(scope))
-            .exclude(history_change_reason=BASELINE)
-            .annotate(
+            versions.annotate(
                 trail_version=F("history_id"),
                 trail_at=F("history_date"),
                 trail_previous=Window(
@@ -287,51 +447,103 @@ def _versions(scope, tracks):
             .values_list("trail_version", "trail_at", "trail_previous", "trail_kind")
             .order_by()
         )
+    if carry_over_as_one:
+        parts.append(_carry_over_version(scope))
     first, *rest = parts
     return first.union(*rest, all=True).order_by(
         "-trail_at", "-trail_kind", "-trail_version"
     )
 
 
-def _history(scope, tracks, page_number, assessment):
+def _carry_over_version(assessment):
+    """Return the version standing for what ``assessment`` carried over, if any."""
+    carried = [
+        (track.model, track.carried(assessment))
+        for track in ASSESSMENT_TRACKS
+        if track.carried is not None
+    ]
+    return (
+        Assessment.history.filter(id=assessment.pk, history_type=CREATED)
+        .filter(
+            reduce(
+                or_,
+                [
+                    Exists(model.history.filter(condition))
+                    for model, condition in carried
+                ],
+            )
+        )
+        .annotate(
+            trail_version=F("history_id"),
+            # SQLite's greatest of several values is null if any is: the
+            # assessment's creation, older than anything it carried, stands
+            # in for a kind it carried none of.
+            trail_at=Greatest(
+                *[
+                    Coalesce(_newest(model, condition), F("history_date"))
+                    for model, condition in carried
+                ]
+            ),
+            trail_previous=Value(None, output_field=IntegerField()),
+            trail_kind=Value(CARRIED, output_field=CharField()),
+        )
+        .values_list("trail_version", "trail_at", "trail_previous", "trail_kind")
+        .order_by()
+    )
+
+
+def _history(
+    scope, tracks, page_number, assessment, *, carry_over_as_one=False, viewer=None
+):
     """Return a page of changes within ``scope``; ``assessment`` adds links."""
-    paginator = Paginator(_versions(scope, tracks), PAGE_SIZE)
+    track_of = {track.kind: track for track in tracks}
+    if carry_over_as_one:
+        track_of[CARRIED] = CARRIED_TRACK
+    paginator = Paginator(_versions(scope, tracks, carry_over_as_one), PAGE_SIZE)
     page = paginator.get_page(page_number)
     rows = list(page.object_list)
 
-    records = _records(rows, {track.kind: track for track in tracks})
+    records = _records(rows, track_of, scope if carry_over_as_one else None)
     names = _Names()
-    pairs = []
-    for version, _at, previous, kind in rows:
+    entries = []
+    for version, at, previous, kind in rows:
         record = records[kind].get(version)
         if record is None:
             continue
         before = records[kind].get(previous) if previous else None
         if before is None and record.history_type == CHANGED:
-            before = records[kind].get(("baseline", record.id))
-        pairs.append((kind, record, before))
+            before = records[kind].get(("left out", record.id))
+        entries.append((kind, at, record, before))
         names.note(record, before)
         if kind == "answer":
             names.note_evidence(_evidence_reason(record)[1])
+        if kind in {"assessment", CARRIED}:
+            names.note_assessment(record.previous_id)
     names.load()
 
-    track_of = {track.kind: track for track in tracks}
     areas = {}
     if assessment is not None:
         catalogue = get_catalogue(assessment.framework_id)
         areas = {ref.code: ref.area for ref in catalogue.requirements}
-    page.object_list = [
-        _change(track_of[kind], record, before, names, assessment, areas)
-        for kind, record, before in pairs
-    ]
+    changes = []
+    for kind, at, record, before in entries:
+        if kind == CARRIED:
+            changes.append(_carry_over_change(record, at, names, assessment))
+        else:
+            changes.append(
+                _change(track_of[kind], record, before, names, assessment, areas)
+            )
+    _link_started_from(changes, viewer)
+    page.object_list = changes
     return page
 
 
-def _records(rows, tracks) -> dict[str, dict]:
+def _records(rows, tracks, carried_into=None) -> dict[str, dict]:
     """Return kind -> history_id -> historical row, for the page; one query a kind.
 
-    A change whose previous version is the baseline is keyed by
-    ``("baseline", id)`` as well.
+    A change whose previous version is left out of the trail, the baseline
+    or, for ``carried_into``, the version that carried its row over, finds
+    that version keyed by ``("left out", id)`` as well.
     """
     wanted = defaultdict(set)
     for version, _at, previous, kind in rows:
@@ -340,16 +552,27 @@ def _records(rows, tracks) -> dict[str, dict]:
             wanted[kind].add(previous)
     found = {kind: {} for kind in tracks}
     for kind, ids in wanted.items():
-        historical = tracks[kind].model.history.model
+        track = tracks[kind]
+        historical = track.model.history.model
         page_ids = [version for version, _a, _p, k in rows if k == kind]
         object_ids = historical.objects.filter(history_id__in=page_ids).values("id")
+        left_out = Q(history_change_reason=BASELINE)
+        if carried_into is not None and track.carried is not None:
+            left_out |= track.carried(carried_into)
         for record in historical.objects.filter(
-            Q(history_id__in=ids) | Q(id__in=object_ids, history_change_reason=BASELINE)
+            Q(history_id__in=ids) | (Q(id__in=object_ids) & left_out)
         ).select_related("history_user"):
-            if record.history_change_reason == BASELINE:
-                found[kind][("baseline", record.id)] = record
+            # The trail holds none of the versions it leaves out.
+            if record.history_id not in ids:
+                found[kind][("left out", record.id)] = record
             found[kind][record.history_id] = record
     return found
+
+
+# The key of the assessments a page names by title. Not the model itself:
+# every answer, evidence item and comment refers to its assessment, which
+# goes without saying on the assessment's own page.
+ASSESSMENT_TITLE = "assessment title"
 
 
 class _Names:
@@ -376,6 +599,11 @@ class _Names:
         if pk is not None:
             self.ids[Evidence].add(pk)
 
+    def note_assessment(self, pk) -> None:
+        """Note an assessment named by its title, such as one started from."""
+        if pk is not None:
+            self.ids[ASSESSMENT_TITLE].add(pk)
+
     def load(self) -> None:
         user_model = get_user_model()
         lookups = {
@@ -396,6 +624,12 @@ class _Names:
             # Deleted items keep their title in their history.
             Evidence: lambda ids: (
                 Evidence.history.filter(id__in=ids)
+                .order_by("history_date", "history_id")
+                .values_list("id", "title")
+            ),
+            # So do deleted assessments; the latest title wins.
+            ASSESSMENT_TITLE: lambda ids: (
+                Assessment.history.filter(id__in=ids)
                 .order_by("history_date", "history_id")
                 .values_list("id", "title")
             ),
@@ -455,7 +689,17 @@ def _change(track, record, before, names, assessment, areas) -> Change:
         subject=_subject(track.kind, record, names),
         url=_url(track.kind, record, names, assessment, areas),
         reason=_reason(track.kind, record),
+        by_portal=(
+            record.history_user_id is None
+            and record.history_change_reason == LOCKED_OUT
+        ),
     )
+    if (
+        track.kind == "assessment"
+        and record.history_type == CREATED
+        and record.previous_id is not None
+    ):
+        change.started_from = _started_from(record, names)
     changed = _changed_fields(track, record, before)
     for model_field, old in changed:
         new = getattr(record, model_field.attname)
@@ -564,6 +808,10 @@ def _summary(kind, record, before, changed, names) -> str:
         return _("Granted access to audit the assessment.")
     if kind == "grant" and "revoked_at" in changed and record.revoked_at is not None:
         return _("Revoked the access.")
+    if kind == "assessment" and action == CREATED and record.previous_id is not None:
+        return _("Started from “%(title)s”.") % {
+            "title": names.of(ASSESSMENT_TITLE, record.previous_id)
+        }
     if kind == "assessment" and record.history_change_reason == PREVIOUS_DELETED:
         return _(
             "The draft this assessment was started from was deleted; its answers "
@@ -644,3 +892,130 @@ def _url(kind, record, names, assessment, areas) -> str:
     if area is None:
         return ""
     return f"{questionnaire_url(assessment.pk, area)}#{code}"
+
+
+def _started_from(record, names) -> Reference:
+    """Return the assessment the first version ``record`` was started from."""
+    return Reference(
+        pk=record.previous_id, title=names.of(ASSESSMENT_TITLE, record.previous_id)
+    )
+
+
+def _carry_over_change(record, at, names, assessment) -> Change:
+    """Return the entry for what ``assessment`` carried over when it was created.
+
+    ``record`` is the assessment's first version. Runs three queries: the
+    answers, evidence items and links carried.
+    """
+    codes = get_requirement_codes(assessment.framework_id)
+    order = {
+        ref.code: index
+        for index, ref in enumerate(get_catalogue(assessment.framework_id).requirements)
+    }
+    answers = {
+        pk: codes.get(requirement_id, f"#{requirement_id}")
+        for pk, requirement_id in Answer.history.filter(
+            _carried_answers(assessment)
+        ).values_list("id", "requirement_id")
+    }
+    evidence = dict(
+        Evidence.history.filter(_carried_evidence(assessment)).values_list(
+            "id", "title"
+        )
+    )
+    links = list(
+        EvidenceLink.history.filter(_carried_links(assessment)).values_list(
+            "evidence_id", "answer_id"
+        )
+    )
+
+    def in_catalogue_order(code):
+        return (order.get(code, len(order)), code)
+
+    # An item supports many requirements: the links are read item by item.
+    supported = defaultdict(list)
+    for evidence_id, answer_id in links:
+        supported[evidence_id].append(answers.get(answer_id, f"#{answer_id}"))
+
+    parts = []
+    if answers:
+        parts.append(
+            CarriedPart(
+                kind="answer",
+                label=ngettext("%(count)s answer", "%(count)s answers", len(answers))
+                % {"count": len(answers)},
+                items=[
+                    (code, [])
+                    for code in sorted(answers.values(), key=in_catalogue_order)
+                ],
+            )
+        )
+    if evidence:
+        parts.append(
+            CarriedPart(
+                kind="evidence",
+                label=ngettext(
+                    "%(count)s evidence item", "%(count)s evidence items", len(evidence)
+                )
+                % {"count": len(evidence)},
+                items=[
+                    (title, []) for title in sorted(evidence.values(), key=str.casefold)
+                ],
+            )
+        )
+    if links:
+        parts.append(
+            CarriedPart(
+                kind="link",
+                label=ngettext(
+                    "%(count)s evidence link, to be reconfirmed",
+                    "%(count)s evidence links, to be reconfirmed",
+                    len(links),
+                )
+                % {"count": len(links)},
+                items=[
+                    (title, sorted(codes, key=in_catalogue_order))
+                    for title, codes in sorted(
+                        (
+                            (evidence.get(pk, f"#{pk}"), codes)
+                            for pk, codes in supported.items()
+                        ),
+                        key=lambda item: item[0].casefold(),
+                    )
+                ],
+            )
+        )
+    started_from = _started_from(record, names)
+    return Change(
+        when=at,
+        user=record.history_user,
+        kind=CARRIED,
+        action=CARRIED,
+        subject=_("Answers and evidence from “%(title)s”")
+        % {"title": started_from.title},
+        summary=_("Carried over when this assessment was started from it:"),
+        started_from=started_from,
+        carried=parts,
+    )
+
+
+def _link_started_from(changes, viewer) -> None:
+    """Link the assessments ``changes`` were started from that ``viewer`` may open.
+
+    Runs one query when the page names any.
+    """
+    named = {change.started_from.pk for change in changes if change.started_from}
+    if viewer is None or not named:
+        return
+    visible = set(
+        assessments_visible_to(viewer).filter(pk__in=named).values_list("pk", flat=True)
+    )
+    for change in changes:
+        started_from = change.started_from
+        if started_from is None or started_from.pk not in visible:
+            continue
+        started_from.url = reverse(
+            "assessments:assessment-detail", kwargs={"pk": started_from.pk}
+        )
+        if change.kind == CARRIED:
+            change.url = started_from.url

@@ -25,7 +25,7 @@ from assessments.models import (
 )
 from assessments.permissions import Action, require
 from assessments.selectors.assessments import went_to_auditor
-from assessments.selectors.history import PREVIOUS_DELETED
+from assessments.selectors.history import CARRIED_OVER, PREVIOUS_DELETED
 from assessments.services.common import (
     AssessmentLocked,
     delete_as,
@@ -175,8 +175,10 @@ def assessment_start_from(
     answers move by requirement code. Evidence items are copied, their files
     linked rather than duplicated, and every carried link needs
     reconfirmation before the answer counts as backed up. A copy keeps who
-    added the original and when; its history records ``actor`` carrying it.
-    Nothing of a review is carried.
+    added the original and when; its history records ``actor`` carrying it,
+    with the change reason ``CARRIED_OVER`` on each answer, which nothing
+    else tells from an answer written afterwards. Nothing of a review is
+    carried.
     """
     require(actor, Action.START_FROM, previous)
     framework = Framework.objects.latest_version(previous.framework.code)
@@ -219,6 +221,7 @@ def assessment_start_from(
         ],
         Answer,
         default_user=actor,
+        default_change_reason=CARRIED_OVER,
     )
     answer_by_code = dict(
         Answer.objects.filter(assessment=assessment).values_list(

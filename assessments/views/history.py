@@ -14,7 +14,12 @@ from assessments.views.common import assessment_context
 def assessment_history(request, pk):
     assessment = get_assessment(request.user, pk, Action.VIEW_HISTORY)
 
-    page = selectors.assessment_history(assessment, request.GET.get("page"))
+    page = selectors.assessment_history(
+        assessment,
+        request.GET.get("page"),
+        carry_over_as_one=True,
+        viewer=request.user,
+    )
     context = assessment_context(request, assessment, "history", page=page)
     return render(request, "assessments/assessment_history.html", context)
 
