@@ -27,6 +27,8 @@ from assessments.models import Evidence, EvidenceKind
 logger = logging.getLogger(__name__)
 
 DOCUMENT_NAME = "assessment.json"
+# Every Excel workbook (.xlsx), itself a ZIP archive, holds this member.
+WORKBOOK_MEMBER = "xl/workbook.xml"
 EVIDENCE_DIR = "evidence/"
 CHUNK = 256 * 1024
 MAX_MEMBERS = 10_000
@@ -196,6 +198,23 @@ def _belongs(name: str) -> bool:
     )
 
 
+def _workbook_refused() -> FileRefused:
+    """Return the refusal of an Excel workbook, such as a questionnaire."""
+    return FileRefused(
+        _(
+            "This file is an Excel workbook, such as a questionnaire downloaded "
+            "from an assessment, not an assessment file. A filled-in "
+            "questionnaire is not imported as a new assessment: upload it on its "
+            "assessment's %(tab)s tab, under “%(action)s”. To import an "
+            "assessment here, upload the JSON or ZIP file exported by the portal."
+        )
+        % {
+            "tab": _("Export"),
+            "action": _("Upload a filled-in questionnaire"),
+        }
+    )
+
+
 def _too_large(sha256, limit) -> FileRefused:
     return FileRefused(
         _("%(name)s is larger than %(limit)s, the largest evidence file accepted.")
@@ -267,6 +286,8 @@ def open_archive(uploaded) -> tuple[dict, ArchiveFiles]:
     try:
         info = archive.getinfo(DOCUMENT_NAME)
     except KeyError:
+        if WORKBOOK_MEMBER in names:
+            raise _workbook_refused() from None
         raise FileRefused(
             _("The archive holds no %(name)s. Upload a ZIP exported by the portal.")
             % {"name": DOCUMENT_NAME}

@@ -2,18 +2,31 @@
 
 import hashlib
 import json
+from collections import namedtuple
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, AnswerStatus, status_in_sentence
 from assessments.selectors import person_name
+from assessments.selectors.submission import (
+    ANSWER_COLUMNS,
+    Problem,
+    answer_rows,
+    submission_problems,
+)
 from assessments.services import AssessmentLocked
+from maturity.catalogues import get_catalogue
 from maturity.models import Requirement
 
 NEW = "new"
 CHANGED = "changed"
 CONFLICT = "conflict"
+# How many codes of the requirements absent from a workbook a preview lists.
+ABSENT_SHOWN = 10
+
+# An answer as the submission check reads it, for one not stored yet.
+_AnswerState = namedtuple("_AnswerState", ANSWER_COLUMNS)
 
 
 def clean_text(text: str) -> str:
@@ -39,6 +52,9 @@ class Change:
     updated_at: object
     # The requirement's text, to read beside the code.
     text: str = ""
+    # What would keep the assessment from being submitted once the row is
+    # saved; None for a conflict, which is not saved.
+    problem: Problem | None = None
 
     @property
     def area_code(self) -> str:
@@ -66,10 +82,26 @@ class Plan:
     changed: list[Change]
     conflicts: list[Change]
     unchanged: int
+    # Codes of the requirements the workbook has no row for, in catalogue
+    # order; their answers are left as they are.
+    absent: list[str]
 
     @property
     def applicable(self) -> list[Change]:
         return sorted(self.new + self.changed, key=lambda change: change.row)
+
+    @property
+    def blocking(self) -> list[Change]:
+        """Return the changes that would keep the assessment from submission."""
+        return [change for change in self.applicable if change.problem]
+
+    @property
+    def absent_shown(self) -> list[str]:
+        return self.absent[:ABSENT_SHOWN]
+
+    @property
+    def absent_more(self) -> int:
+        return max(len(self.absent) - ABSENT_SHOWN, 0)
 
     @property
     def digest(self) -> str:
@@ -87,7 +119,10 @@ def questionnaire_plan(assessment, rows) -> Plan:
     A row left as it was downloaded changes nothing. A row that differs from
     the stored answer is new or changed when the answer is still at the
     version the workbook was downloaded with, and a conflict when someone
-    saved it in the portal since. Two queries.
+    saved it in the portal since. Each new or changed answer carries what
+    would keep the assessment from being submitted once it is saved.
+    Requirements without a row are listed as absent. Three queries, and
+    those of the catalogue the first time.
     """
     stored = {
         answer.requirement.code: answer
@@ -111,6 +146,13 @@ def questionnaire_plan(assessment, rows) -> Plan:
             code__in=[row.code for row, _answer, _current in differing],
         ).values_list("code", "text")
     )
+
+    applicable = [
+        row
+        for row, answer, _current in differing
+        if (answer.version if answer else 0) == row.version
+    ]
+    problems = _problems_once_saved(assessment, applicable)
 
     buckets = {NEW: [], CHANGED: [], CONFLICT: []}
     for row, answer, (status, justification) in differing:
@@ -136,14 +178,60 @@ def questionnaire_plan(assessment, rows) -> Plan:
                 updated_by=person_name(answer.updated_by) if answer else "",
                 updated_at=answer.updated_at if answer else None,
                 text=texts.get(row.code, ""),
+                problem=None if kind == CONFLICT else problems.get(row.code),
             )
         )
+    in_workbook = {row.code for row in rows}
     return Plan(
         new=buckets[NEW],
         changed=buckets[CHANGED],
         conflicts=buckets[CONFLICT],
         unchanged=unchanged,
+        absent=[
+            ref.code
+            for ref in get_catalogue(assessment.framework_id).requirements
+            if ref.code not in in_workbook
+        ],
     )
+
+
+def _problems_once_saved(assessment, rows) -> dict[str, Problem]:
+    """Return, by code, what would keep submission back once ``rows`` are saved.
+
+    The submission check is asked about the answers as saving the rows
+    would leave them: the status and justification of the workbook, the
+    evidence as it is, and a new version, on which no verdict was given
+    yet. One query, none without rows.
+    """
+    if not rows:
+        return {}
+    stored = {state.requirement__code: state for state in answer_rows(assessment)}
+    states = []
+    for row in rows:
+        state = stored.get(row.code)
+        if state is None:
+            state = _AnswerState(
+                **{
+                    **dict.fromkeys(ANSWER_COLUMNS),
+                    "requirement__code": row.code,
+                    "version": 0,
+                    "links": 0,
+                    "confirmed": 0,
+                }
+            )
+        states.append(
+            state._replace(
+                status=row.status,
+                justification=row.justification,
+                version=state.version + 1,
+            )
+        )
+    codes = {row.code for row in rows}
+    return {
+        problem.code: problem
+        for problem in submission_problems(assessment, rows=states)
+        if problem.code in codes
+    }
 
 
 def locked_error(assessment) -> AssessmentLocked:

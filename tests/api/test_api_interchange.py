@@ -227,6 +227,24 @@ def test_a_file_that_cannot_be_imported_names_its_problems(importer, api):
     assert fingerprint() == before
 
 
+def test_a_questionnaire_workbook_is_refused_as_no_assessment_file(
+    filled, people, importer, api
+):
+    content = _download(api(people.viewer), filled.assessment, "xlsx")
+    before = fingerprint()
+
+    response = _import(api(importer.admin), importer.org, content, name="q.xlsx")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "refused"
+    [message] = body["errors"]["file"]
+    assert message.startswith("This file is an Excel workbook")
+    assert "“Upload a filled-in questionnaire”" in message
+    assert "assessment.json" not in message
+    assert fingerprint() == before
+
+
 def test_an_import_needs_the_file(importer, api):
     response = api(importer.admin).post(
         _import_url(importer.org), {}, format="multipart"

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services
 from assessments.models import Answer, Status
+from assessments.selectors.submission import PROBLEM_MESSAGES
 from tests.assessments.assessment_factories import (
     answer,
     fingerprint,
@@ -86,6 +87,59 @@ def test_the_preview_lists_the_plan_and_saves_nothing(started, people, api):
     assert (changed["base_version"], changed["current_version"]) == (1, 1)
     assert (body["conflicts"], body["unchanged"]) == ([], 17)
     assert fingerprint() == before
+
+
+def test_the_preview_names_what_would_keep_submission_back(started, people, api):
+    client = api(people.assessor)
+    workbook = _workbook(client, started)
+    fill(workbook, "STR-1.1", "Not applicable", "")
+    fill(workbook, "STR-2.1", "Satisfied")
+    fill(workbook, "STR-2.2", "Not applicable", "无此业务")
+
+    body = _send(client, started, "preview", content_of(workbook)).json()
+
+    problems = {
+        change["requirement"]: change["problem"]
+        for change in body["new"] + body["changed"]
+    }
+    assert problems == {
+        "STR-1.1": {
+            "kind": "no_justification",
+            "message": str(PROBLEM_MESSAGES["no_justification"]),
+        },
+        "STR-2.1": {
+            "kind": "no_evidence",
+            "message": str(PROBLEM_MESSAGES["no_evidence"]),
+        },
+        "STR-2.2": None,
+    }
+
+
+def test_the_preview_lists_the_requirements_absent_from_the_workbook(
+    started, people, api
+):
+    client = api(people.assessor)
+    workbook = _workbook(client, started)
+    sheet = workbook.worksheets[0]
+    for code in ("LC-S1-1.1", "STR-2.1"):
+        row = next(
+            cell.row for (cell,) in sheet.iter_rows(max_col=1) if cell.value == code
+        )
+        sheet.delete_rows(row)
+
+    body = _send(client, started, "preview", content_of(workbook)).json()
+
+    assert body["absent"] == ["STR-2.1", "LC-S1-1.1"]
+    assert body["unchanged"] == 18
+
+
+def test_a_complete_workbook_has_no_absent_requirement(started, people, api):
+    client = api(people.assessor)
+    content = content_of(_workbook(client, started))
+
+    body = _send(client, started, "preview", content).json()
+
+    assert (body["absent"], body["unchanged"]) == ([], 20)
 
 
 def test_applying_the_preview_saves_the_new_and_changed_answers(started, people, api):

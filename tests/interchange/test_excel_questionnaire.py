@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.interchange import staging
-from assessments.models import Answer, Assessment, Status
+from assessments.models import Answer, Assessment, EvidenceLink, Status
+from assessments.selectors.submission import PROBLEM_MESSAGES, submission_problems
 from maturity.models import Framework
 from tests.assessments.assessment_factories import (
     PDF_BYTES,
@@ -300,6 +301,205 @@ def test_statuses_are_read_in_either_language(started, login, people):
 
     assert stored(started, "STR-2.1").status == "not_applicable"
     assert stored(started, "STR-2.2").status == "satisfied"
+
+
+# ------------------------------------------------ what the preview warns of
+
+
+def marked(page) -> dict[str, str]:
+    """Return the code and problem of each row the preview marks as blocking."""
+    return dict(
+        re.findall(
+            r'data-code="([^"]+)" class="change--blocking" data-problem="([a-z_]+)"',
+            page,
+        )
+    )
+
+
+def row_html(page, code) -> str:
+    start = page.index(f'data-code="{code}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_rows_that_would_keep_submission_back_are_marked(started, login, people):
+    answer(started, "STR-2.2", "not_applicable", evidence=False, justification="无")
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-1.1", "Partially satisfied", "仅部分部门执行")
+    fill(workbook, "STR-1.2", "Satisfied")
+    fill(workbook, "STR-2.1", "Satisfied")
+    row = fill(workbook, "STR-2.2")
+    workbook.worksheets[0].cell(row, JUSTIFICATION).value = None
+    fill(workbook, "STR-3.1", "Not applicable", "无此业务")
+
+    upload(client, started, content_of(workbook))
+    page = html.unescape(preview(client, started).content.decode())
+
+    assert marked(page) == {
+        "STR-1.2": "no_evidence",
+        "STR-2.1": "no_evidence",
+        "STR-2.2": "no_justification",
+    }
+    assert (
+        "3 rows would keep the assessment from being submitted; you can still "
+        "apply them and fix them afterwards." in page
+    )
+    assert str(PROBLEM_MESSAGES["no_evidence"]) in row_html(page, "STR-2.1")
+    assert str(PROBLEM_MESSAGES["no_justification"]) in row_html(page, "STR-2.2")
+    assert "row-problem" not in row_html(page, "STR-1.1")
+
+    response = confirm(client, started, plan_of(page))
+
+    assert "Saved 5 answers from the questionnaire." in response.content.decode()
+    left = {
+        problem.code: problem.kind
+        for problem in submission_problems(started)
+        if problem.code in {"STR-1.1", "STR-1.2", "STR-2.1", "STR-2.2", "STR-3.1"}
+    }
+    assert left == marked(page)
+
+
+def test_carried_over_evidence_must_be_reconfirmed(started, login, people):
+    carried = answer(started, "STR-2.1", "partial")
+    EvidenceLink.objects.filter(answer=carried).update(needs_reconfirmation=True)
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+
+    upload(client, started, content_of(workbook))
+    page = html.unescape(preview(client, started).content.decode())
+
+    assert marked(page) == {"STR-2.1": "unconfirmed_evidence"}
+    assert str(PROBLEM_MESSAGES["unconfirmed_evidence"]) in row_html(page, "STR-2.1")
+    assert (
+        "1 row would keep the assessment from being submitted; you can still "
+        "apply it and fix it afterwards." in page
+    )
+    assert 'name="plan"' in page
+
+
+def test_an_emptied_status_is_marked_as_unanswered(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    row = row_of(workbook, "STR-1.2")
+    workbook.worksheets[0].cell(row, STATUS).value = None
+
+    upload(client, started, content_of(workbook))
+    page = html.unescape(preview(client, started).content.decode())
+
+    assert marked(page) == {"STR-1.2": "unanswered"}
+    assert str(PROBLEM_MESSAGES["unanswered"]) in row_html(page, "STR-1.2")
+
+
+def test_rows_that_keep_nothing_back_are_not_marked(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-1.1", "Satisfied", "制度已发布并执行。")
+    fill(workbook, "STR-1.2", "Not applicable", "无此类模型")
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="changed">2<' in page
+    assert marked(page) == {}
+    assert "would keep the assessment from being submitted" not in page
+
+
+def test_a_conflict_is_not_marked(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    services.answer_save(
+        assessment=started,
+        requirement=requirement(started, "STR-1.2"),
+        status="not_satisfied",
+        justification="",
+        base_version=1,
+        actor=people.admin,
+    )
+    fill(workbook, "STR-1.2", "Satisfied")
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="conflicts">1<' in page
+    assert marked(page) == {}
+    assert "would keep the assessment from being submitted" not in page
+
+
+def absent_note(page) -> tuple[str, list[str]]:
+    """Return the sentence of the note on absent rows and the items it lists."""
+    start = page.index('data-count="absent"')
+    note = page[start : page.index("</div>", start)]
+    sentence = re.search(r"<p>(.*?)</p>", note, re.S).group(1).strip()
+    items = [item.strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", note, re.S)]
+    return sentence, items
+
+
+def without_rows(workbook, codes) -> None:
+    sheet = workbook.worksheets[0]
+    for row in sorted((row_of(workbook, code) for code in codes), reverse=True):
+        sheet.delete_rows(row)
+
+
+def test_rows_deleted_from_the_workbook_are_named(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-1.2", "Not satisfied")
+    without_rows(workbook, ["LC-S1-1.1", "STR-1.1", "STR-2.2"])
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="unchanged">16<' in page
+    assert absent_note(page) == (
+        "3 requirements were not in the workbook and are left as they are:",
+        ["STR-1.1", "STR-2.2", "LC-S1-1.1"],
+    )
+
+    confirm(client, started, plan_of(page))
+
+    kept = stored(started, "STR-1.1")
+    assert (kept.status, kept.version) == ("satisfied", 1)
+    assert stored(started, "STR-1.2").status == "not_satisfied"
+
+
+def test_one_deleted_row_is_named_in_the_singular(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    without_rows(workbook, ["STR-2.1"])
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert absent_note(page) == (
+        "1 requirement was not in the workbook and is left as it is:",
+        ["STR-2.1"],
+    )
+
+
+def test_many_deleted_rows_are_named_up_to_ten(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    codes = [row[0] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    without_rows(workbook, codes[1:13])
+
+    upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
+
+    assert absent_note(page) == (
+        "12 requirements were not in the workbook and are left as they are:",
+        [*codes[1:11], "and 2 more"],
+    )
+
+
+def test_a_complete_workbook_names_no_absent_row(started, login, people):
+    client = login(people.assessor)
+    content = content_of(download(client, started))
+
+    upload(client, started, content)
+    page = preview(client, started).content.decode()
+
+    assert 'data-count="absent"' not in page
 
 
 # ------------------------------------------------------------- conflicts

@@ -1,5 +1,6 @@
 """Files an import refuses, and what it says about what it leaves out."""
 
+import html
 import io
 import json
 import zipfile
@@ -8,12 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.interchange import json_io, services
+from assessments.interchange import excel, json_io, services
 from assessments.interchange.archive import read_assessment_file, write_archive
 from assessments.interchange.errors import FileRefused
 from assessments.models import Assessment, Comment, Finding
 from tests.assessments.assessment_factories import PDF_BYTES, fingerprint
-from tests.interchange.interchange_helpers import ENGLISH
+from tests.interchange.interchange_helpers import ENGLISH, XLSX
 
 
 def exported(assessment):
@@ -218,3 +219,38 @@ def test_an_empty_archive_says_it_holds_no_assessment():
 def test_a_file_named_zip_that_is_none_says_so():
     with pytest.raises(FileRefused, match="not a ZIP archive that can be read"):
         upload("export.zip", PDF_BYTES)
+
+
+WORKBOOK_REFUSAL = (
+    "This file is an Excel workbook, such as a questionnaire downloaded from an "
+    "assessment, not an assessment file. A filled-in questionnaire is not "
+    "imported as a new assessment: upload it on its assessment's Export tab, "
+    "under “Upload a filled-in questionnaire”. To import an assessment here, "
+    "upload the JSON or ZIP file exported by the portal."
+)
+
+
+def test_an_excel_workbook_is_refused_as_a_workbook():
+    content = archive([("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "")])
+
+    with pytest.raises(FileRefused) as refused:
+        upload("answers.xlsx", content)
+
+    assert refused.value.messages == [WORKBOOK_REFUSAL]
+
+
+def test_the_import_page_refuses_a_questionnaire_workbook(filled, importer, login):
+    content = excel.questionnaire_workbook(filled.assessment)
+    before = fingerprint()
+
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=[importer.org.slug]),
+        {"file": SimpleUploadedFile("questionnaire.xlsx", content, XLSX)},
+        **ENGLISH,
+    )
+
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert WORKBOOK_REFUSAL in body
+    assert "holds no assessment.json" not in body
+    assert fingerprint() == before

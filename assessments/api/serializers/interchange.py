@@ -73,6 +73,18 @@ class WorkbookApplySerializer(serializers.Serializer):
     )
 
 
+class PlannedProblemSerializer(serializers.Serializer):
+    """What would keep the assessment from being submitted once a row is saved."""
+
+    kind = serializers.CharField(
+        help_text=_(
+            "unanswered, no_evidence, unconfirmed_evidence or no_justification, "
+            "as in the problems refusing a submission."
+        )
+    )
+    message = serializers.CharField()
+
+
 class PlannedChangeSerializer(serializers.Serializer):
     """One row of a workbook that differs from the answer in the portal."""
 
@@ -87,6 +99,14 @@ class PlannedChangeSerializer(serializers.Serializer):
     current_justification = serializers.CharField()
     current_version = serializers.IntegerField()
     current_updated_at = serializers.DateTimeField(source="updated_at", allow_null=True)
+    problem = PlannedProblemSerializer(
+        allow_null=True,
+        help_text=_(
+            "What would keep the assessment from being submitted once the row "
+            "is saved; null when nothing would, and for a conflict. Applying "
+            "is not refused for it."
+        ),
+    )
 
 
 class QuestionnairePlanSerializer(serializers.Serializer):
@@ -109,6 +129,13 @@ class QuestionnairePlanSerializer(serializers.Serializer):
     )
     unchanged = serializers.IntegerField(
         help_text=_("Rows that match the answers in the portal.")
+    )
+    absent = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Codes of the requirements the workbook has no row for, in the "
+            "order of the standard; their answers are left as they are."
+        ),
     )
 
 

@@ -162,7 +162,10 @@ class QuestionnaireViewSet(UploadLimitMixin, AssessmentChildViewSet):
         summary=gettext_lazy("Preview what a filled-in workbook would change"),
         description=gettext_lazy(
             "Saves nothing. The response lists the new, changed and conflicting "
-            "answers, and the plan's digest to send when applying it."
+            "answers, and the plan's digest to send when applying it. Each new "
+            "or changed answer names under ``problem`` what would keep the "
+            "assessment from being submitted once it is saved; ``absent`` lists "
+            "the requirements the workbook has no row for."
         ),
         request={"multipart/form-data": WorkbookUploadSerializer},
         responses={200: QuestionnairePlanSerializer},
