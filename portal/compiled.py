@@ -25,14 +25,26 @@ other.
 
 Only integers and lists of integers may be passed: the stand-ins must
 reach the SQL unchanged, which Django's preparation of ids guarantees.
+
+On PostgreSQL each shape is also a prepared statement of every connection
+that runs it, so the server plans it once per connection rather than on
+every call; planning a page's reads took longer than running them. The
+``PREPARE`` runs the first time a connection meets the shape and is not
+counted as a query; the calls then show as ``EXECUTE compiled_…`` in
+Django's query log. ``DATABASE_PREPARED_STATEMENTS=false`` sends the plain
+SQL instead, as a connection pooler that hands one session's statements to
+another (PgBouncer in transaction mode) requires.
 """
 
 import inspect
 import itertools
+import re
 import threading
+import weakref
 from collections import namedtuple
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
@@ -42,6 +54,8 @@ FIRST_STAND_IN = -1_900_000_000
 # Shapes kept per query: a list's length makes a shape, and two lists, as
 # in comments on a page's answers or on its evidence, make many.
 MAX_SHAPES = 512
+# Numbers the compiled queries, to name their prepared statements.
+_QUERY_NUMBERS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,10 @@ class _Compiled:
     col_count: int | None
     # The named tuple of each row, for a query built with ``named=True``.
     row_class: type | None = None
+    # The name of its prepared statement, the same each time the shape is
+    # built again, and what runs it.
+    name: str = ""
+    execute_sql: str = ""
 
 
 class CompiledQuery:
@@ -71,6 +89,7 @@ class CompiledQuery:
         self.named = named
         self.signature = inspect.signature(build)
         self.names = tuple(self.signature.parameters)
+        self.number = next(_QUERY_NUMBERS)
         self._compiled = {}
         self._lock = threading.Lock()
 
@@ -93,7 +112,14 @@ class CompiledQuery:
         ]
         connection = connections[self.alias]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            if (
+                connection.vendor == "postgresql"
+                and settings.DATABASE_PREPARED_STATEMENTS
+            ):
+                _prepare(connection, cursor, compiled)
+                cursor.execute(compiled.execute_sql, params)
+            else:
+                cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.col_count is not None:
             rows = [row[: compiled.col_count] for row in rows]
@@ -132,6 +158,7 @@ class CompiledQuery:
                     "was given; pass ids as integers."
                 )
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
+            name = _statement_name(self.number, shape)
             compiled = _Compiled(
                 sql=sql,
                 slots=slots,
@@ -146,6 +173,8 @@ class CompiledQuery:
                     if self.named
                     else None
                 ),
+                name=name,
+                execute_sql=_execute_sql(name, params),
             )
         with self._lock:
             if len(self._compiled) >= MAX_SHAPES:
@@ -172,3 +201,41 @@ def _convert(rows, converters, connection):
                 value = function(value, expression, connection)
             row[position] = value
         yield tuple(row)
+
+
+# The prepared statements of each open PostgreSQL connection, by the driver's
+# connection object: a connection opened anew has none. Each thread has
+# connections of its own.
+_prepared = weakref.WeakKeyDictionary()
+
+
+def _prepare(connection, cursor, compiled: _Compiled) -> None:
+    """Prepare ``compiled`` on ``connection`` unless it was prepared there.
+
+    The statement outlives a transaction rolled back after it. It runs on
+    the driver's cursor, outside the query count of the call that needed
+    it.
+    """
+    names = _prepared.setdefault(connection.connection, set())
+    if compiled.name in names:
+        return
+    with connection.wrap_database_errors:
+        cursor.cursor.execute(f"PREPARE {compiled.name} AS {_numbered(compiled.sql)}")
+    names.add(compiled.name)
+
+
+def _statement_name(number: int, shape: tuple) -> str:
+    lengths = "_".join("n" if length is None else str(length) for length in shape)
+    return f"compiled_{number}_{lengths}"
+
+
+def _execute_sql(name: str, params) -> str:
+    if not params:
+        return f"EXECUTE {name}"
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+
+
+def _numbered(sql: str) -> str:
+    """Return ``sql`` with PostgreSQL's $1, $2 … for the driver's %s, and % for %%."""
+    numbers = itertools.count(1)
+    return re.sub(r"%[s%]", lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)

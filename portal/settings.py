@@ -123,6 +123,10 @@ except ValueError as error:
         f"DATABASE_URL is not a database URL ({error}); write it as "
         "postgres://user:password@host:5432/name or sqlite:///path/to/file."
     ) from None
+# The reads every page repeats run as statements prepared once per
+# connection (see portal/compiled.py); off behind a pooler that shares one
+# server session among clients.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

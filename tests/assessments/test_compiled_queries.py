@@ -1,7 +1,7 @@
 """Queries compiled once give the rows the ORM gives, for every call."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
@@ -184,3 +184,87 @@ def test_it_keeps_a_bounded_number_of_shapes(people, answered, monkeypatch):
 
     assert len(query._compiled) == 2
     assert build.calls == 4
+
+
+def prepared_statements() -> dict[str, str]:
+    """Return name -> SQL of the statements prepared on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_on_postgresql_it_prepares_each_shape_once_per_connection(people, answered):
+    query = CompiledQuery(comments_orm_queryset)
+    ids = [item.pk for item in answered]
+
+    with CaptureQueriesContext(connection) as queries:
+        first = query(people.assessment.pk, ids[:2])
+        again = query(people.assessment.pk, ids[2:])
+
+    ours = {
+        name: sql
+        for name, sql in prepared_statements().items()
+        if name.startswith(f"compiled_{query.number}_")
+    }
+    assert list(ours) == [f"compiled_{query.number}_n_2"]
+    assert "$3" in ours[f"compiled_{query.number}_n_2"]
+    assert [entry["sql"].split("(")[0] for entry in queries.captured_queries] == [
+        f"EXECUTE compiled_{query.number}_n_2"
+    ] * 2
+    assert first == comments_orm(people.assessment.pk, ids[:2])
+    assert again == comments_orm(people.assessment.pk, ids[2:])
+
+
+@pytest.mark.postgres
+def test_a_prepared_statement_outlives_a_transaction_rolled_back(people, answered):
+    query = CompiledQuery(comments_orm_queryset)
+    ids = [answered[0].pk]
+
+    def prepare_then_roll_back():
+        with transaction.atomic():
+            query(people.assessment.pk, ids)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        prepare_then_roll_back()
+
+    assert query(people.assessment.pk, ids) == comments_orm(people.assessment.pk, ids)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_anew_prepares_again(people, answered):
+    query = CompiledQuery(comments_orm_queryset)
+    ids = [answered[0].pk]
+    query(people.assessment.pk, ids)
+
+    connection.close()
+
+    assert f"compiled_{query.number}_n_1" not in prepared_statements()
+    assert query(people.assessment.pk, ids) == comments_orm(people.assessment.pk, ids)
+    assert f"compiled_{query.number}_n_1" in prepared_statements()
+
+
+@pytest.mark.postgres
+def test_without_prepared_statements_it_sends_the_plain_sql(people, answered, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    query = CompiledQuery(comments_orm_queryset)
+    ids = [answered[0].pk]
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = query(people.assessment.pk, ids)
+
+    assert rows == comments_orm(people.assessment.pk, ids)
+    assert queries.captured_queries[0]["sql"].startswith("SELECT ")
+    assert not any(
+        name.startswith(f"compiled_{query.number}_") for name in prepared_statements()
+    )
+
+
+def test_the_driver_placeholders_become_numbered_parameters():
+    sql = "SELECT 1 FROM t WHERE a = %s AND b LIKE '%%x' AND c IN (%s, %s)"
+
+    assert compiled._numbered(sql) == (
+        "SELECT 1 FROM t WHERE a = $1 AND b LIKE '%x' AND c IN ($2, $3)"
+    )
