@@ -195,6 +195,8 @@ class PageLink:
     download_url: str = ""
     detach_url: str = ""
     reconfirm_url: str = ""
+    # What the page asks before detaching the item from the requirement.
+    detach_question: str = ""
 
 
 @dataclass(slots=True)
@@ -629,7 +631,16 @@ def _add_findings(assessment, items: list[Item]) -> None:
 
 
 def _add_labels_and_urls(assessment, items: list[Item]) -> None:
-    """Give each item the labels of its status and verdict and its addresses."""
+    """Give each item the labels of its status and verdict and its addresses.
+
+    Each evidence link gets the question asked before detaching it, worded
+    here rather than in the template: formatted there, with its values
+    escaped one by one, it cost more than the rest of the link.
+    """
+    detach = gettext(
+        "Detach “%(title)s” from %(code)s? The evidence item stays in the "
+        "evidence list of the assessment."
+    )
     statuses = {value: str(label) for value, label in AnswerStatus.choices}
     verdicts = {value: str(label) for value, label in Verdict.choices}
     addresses = {
@@ -646,6 +657,8 @@ def _add_labels_and_urls(assessment, items: list[Item]) -> None:
         item.verdict_label = verdicts.get(review.verdict, "") if review else ""
         code = item.requirement.code
         item.urls = {name: address(code) for name, address in addresses.items()}
+        for link in item.links:
+            link.detach_question = detach % {"title": link.evidence.title, "code": code}
 
 
 def questionnaire_url(assessment_id, area_code, selected=None) -> str:
