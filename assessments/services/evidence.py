@@ -178,7 +178,7 @@ def evidence_add_file(
                 requirement=requirement,
                 actor=actor,
                 kind=EvidenceKind.FILE,
-                title=title.strip() or original_name,
+                title=title.strip() or _title_from_name(original_name),
                 description=description,
                 effective_from=effective_from,
                 file_path=stored.path,
@@ -190,6 +190,19 @@ def evidence_add_file(
     except BaseException:
         uploads.remove_stored(stored.path)
         raise
+
+
+# How much of a file name's ending a title shortened from it keeps, so that
+# the kind of file still shows.
+NAME_ENDING = 12
+
+
+def _title_from_name(name: str) -> str:
+    """Return file ``name`` as a title, shortened in the middle to fit one."""
+    limit = Evidence._meta.get_field("title").max_length
+    if len(name) <= limit:
+        return name
+    return name[: limit - NAME_ENDING - 1] + "…" + name[-NAME_ENDING:]
 
 
 @transaction.atomic

@@ -164,6 +164,23 @@ def test_it_keeps_the_file_name_as_the_person_named_it(
     assert (evidence.original_name, evidence.title) == (kept, kept)
 
 
+def test_a_file_name_longer_than_a_title_is_shortened_in_the_middle_as_title(
+    people, login, private_storage
+):
+    words = "模型风险管理制度（二〇二六年修订稿）"
+    name = words * 13 + "二〇二六年第三次修改后的最终定稿版.pdf"
+    client = login(people.assessor)
+
+    _upload(client, people.assessment, name, PDF_BYTES)
+
+    evidence = Evidence.objects.get()
+    assert len(name) == 255
+    assert evidence.original_name == name
+    assert len(evidence.title) == 200
+    assert evidence.title == name[:187] + "…" + name[-12:]
+    assert evidence.title.endswith("…改后的最终定稿版.pdf")
+
+
 def test_it_stops_an_upload_over_the_size_limit(
     people, login, settings, private_storage
 ):
