@@ -1,10 +1,11 @@
-"""Views of the portal shell: home page, logging out and health endpoint."""
+"""Views of the portal shell: home page, logging out, health and refused forms."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,3 +46,19 @@ class LogoutView(auth_views.LogoutView):
         if not request.user.is_authenticated:
             return redirect(settings.LOGIN_URL)
         return render(request, "registration/logout_confirm.html")
+
+
+def csrf_failure(request, reason=""):
+    """Explain a form refused for its security token, inside the portal's page.
+
+    It happens to a page opened before the person logged in again, or
+    before their session ended, in another tab. Django's own page speaks of
+    CSRF, in part in English; this one says what to do. The reason is in
+    the log, not on the page.
+    """
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return render(request, "403_csrf.html", {"back": back}, status=403)
