@@ -257,6 +257,10 @@ class Item:
     # Why a save of the answer without the script was refused, shown in its
     # form with what was typed.
     answer_errors: list[str] = field(default_factory=list)
+    # What such a refused save had typed, which its form shows instead of
+    # the stored answer: status, justification, and the version and fields
+    # of the stored answer it is now based on.
+    answer_draft: dict | None = None
 
     @property
     def status(self) -> str:
@@ -269,6 +273,23 @@ class Item:
     @property
     def version(self) -> int:
         return self.answer.version if self.answer else 0
+
+    @property
+    def form(self) -> dict:
+        """Return what the answer's form holds: status, justification, version.
+
+        With the base fields, the answer the form is based on. That is the
+        stored answer, unless a refused save left what it had typed.
+        """
+        if self.answer_draft is not None:
+            return self.answer_draft
+        return {
+            "status": self.status,
+            "justification": self.justification,
+            "version": self.version,
+            "base_status": self.status,
+            "base_justification": self.justification,
+        }
 
     @cached_property
     def review(self) -> PageReview | None:

@@ -1,7 +1,5 @@
 """The questionnaire: one page per module or lifecycle stage, and answer saves."""
 
-import dataclasses
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -244,20 +242,22 @@ def _add_answer_draft(page, draft: dict) -> bool:
 
     The form keeps the version the refusal showed, so that saving it again
     puts it over that version and no later one, and says why it was
-    refused. The badge follows the form. Return False when the answer is
-    not on the page.
+    refused. The badges go on showing what is stored. Return False when the
+    answer is not on the page.
     """
     for group in page["groups"]:
         for item in group["items"]:
             if item.requirement.code == draft.get("code") and item.answer:
-                status = draft.get("status", "")
-                item.answer = dataclasses.replace(
-                    item.answer,
-                    status=status,
-                    justification=draft.get("justification", ""),
-                    version=draft.get("version", item.answer.version),
-                )
-                item.status_label = str(dict(AnswerStatus.choices).get(status, ""))
+                item.answer_draft = {
+                    name: draft.get(name, "")
+                    for name in (
+                        "status",
+                        "justification",
+                        "base_status",
+                        "base_justification",
+                    )
+                }
+                item.answer_draft["version"] = draft.get("version", item.answer.version)
                 item.answer_errors = draft.get("errors", [])
                 return True
     return False
@@ -464,6 +464,10 @@ def answer_update(request, pk, code):
             "code": requirement.code,
             **draft,
             "version": current.version,
+            # The stored answer the form is now based on, as if the page
+            # showed it.
+            "base_status": current.status,
+            "base_justification": current.justification,
             "errors": [
                 f"{_conflict_message(current, request.user, kept)} {kept_in_form}"
             ],

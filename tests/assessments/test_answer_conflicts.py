@@ -170,6 +170,10 @@ def test_it_keeps_what_was_typed_in_the_form_without_javascript(people, login):
     assert '<ul class="errorlist" role="alert"><li>Not saved:' in form
     assert "Their justification." in form
     assert "Your version is still in the form" in form
+    # The badge tells what is stored; the form is based on that answer now.
+    assert '<span class="badge badge--partial" data-status-badge>Partially' in body
+    assert 'name="base_status" value="partial"' in form
+    assert 'name="base_justification" value="Their justification."' in form
     assert "Your version is still in the form" not in body[: body.index(form)]
     stored.refresh_from_db()
     assert (stored.status, stored.justification, stored.version) == (
@@ -218,6 +222,43 @@ def test_saving_the_kept_form_again_puts_it_over_the_newer_version(people, login
     )
     form = _form_of(again.content.decode(), "STR-1.1")
     assert '<option value="not_satisfied" selected>' in form
+    assert 'name="version" value="4"' in form
+
+
+def test_a_second_refusal_keeps_what_was_typed_after_the_first(people, login):
+    stored = answer(
+        people.assessment,
+        "STR-1.1",
+        "partial",
+        justification="Their justification.",
+        updated_by=people.admin,
+        version=3,
+        evidence=False,
+    )
+    client = login(people.assessor)
+    refused = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {"status": "not_satisfied", "justification": "My justification.", "version": 2},
+        follow=True,
+    )
+    form = _form_of(refused.content.decode(), "STR-1.1")
+    Answer.objects.filter(pk=stored.pk).update(
+        justification="Their second justification.", version=4
+    )
+
+    again = client.post(
+        _url(people.assessment, "STR-1.1"),
+        {
+            name: re.search(rf'name="{name}" value="([^"]*)"', form).group(1)
+            for name in ("version", "base_status", "base_justification")
+        }
+        | {"status": "not_satisfied", "justification": "My justification."},
+        follow=True,
+    )
+
+    form = _form_of(again.content.decode(), "STR-1.1")
+    assert '<option value="not_satisfied" selected>' in form
+    assert ">My justification.</textarea>" in form
     assert 'name="version" value="4"' in form
 
 
