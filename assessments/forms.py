@@ -380,7 +380,10 @@ class FindingForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_("Leave empty when the finding concerns the whole assessment."),
+        help_text=_(
+            "Choose “the assessment as a whole” when the finding concerns no "
+            "single requirement."
+        ),
     )
     description = forms.CharField(
         label=_("Description"),

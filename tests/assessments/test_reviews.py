@@ -932,6 +932,12 @@ def test_it_offers_and_confirms_accepting_a_page(people, login):
     body = _page(client, assessment, language="en")
     assert "Accept the 3 answers on this page not yet reviewed" in body
     assert f'action="{_accept_url(assessment)}"' in body
+    # The button asks first, as the page's other buttons acting on many do.
+    assert (
+        'data-confirm="Accept 3 answers on this page as they stand? A verdict is '
+        "recorded for each, which you can change while the assessment is in "
+        'review."'
+    ) in body
     seen = re.findall(r'<input type="hidden" name="seen" value="([0-9:]+)">', body)
 
     response = client.post(
