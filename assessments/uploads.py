@@ -26,6 +26,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,22 @@ ALLOWED_TYPES = IMAGE_TYPES | {
 
 TEXT_EXTENSIONS = frozenset({".txt", ".csv", ".tsv", ".md", ".log"})
 OOXML = "application/vnd.openxmlformats-officedocument."
+# What each accepted type is called on the pages, rather than its media type.
+TYPE_LABELS = {
+    "image/png": gettext_lazy("PNG image"),
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/gif": gettext_lazy("GIF image"),
+    "image/webp": gettext_lazy("WebP image"),
+    "application/pdf": gettext_lazy("PDF document"),
+    f"{OOXML}wordprocessingml.document": gettext_lazy("Word document"),
+    f"{OOXML}spreadsheetml.sheet": gettext_lazy("Excel workbook"),
+    f"{OOXML}presentationml.presentation": gettext_lazy("PowerPoint presentation"),
+    "application/msword": gettext_lazy("Word 97–2003 document"),
+    "application/vnd.ms-excel": gettext_lazy("Excel 97–2003 workbook"),
+    "text/plain": gettext_lazy("plain text"),
+    "text/csv": gettext_lazy("CSV table"),
+    "application/zip": gettext_lazy("ZIP archive"),
+}
 OFFICE_EXTENSIONS = {
     f"{OOXML}wordprocessingml.document": ".docx",
     f"{OOXML}spreadsheetml.sheet": ".xlsx",
@@ -202,6 +219,11 @@ def _check_image(uploaded) -> None:
 # standard: a double quote, a carriage return and a line feed are sent
 # percent-encoded, and Django hands the name on as it came.
 FORM_NAME_ESCAPES = (("%22", '"'), ("%0D", " "), ("%0A", " "))
+
+
+def type_label(content_type: str) -> str:
+    """Return what the pages call a file of ``content_type``."""
+    return str(TYPE_LABELS.get(content_type, content_type))
 
 
 def uploaded_file_name(uploaded) -> str:

@@ -53,6 +53,12 @@ def size_limit(size):
 
 
 @register.filter
+def file_type(content_type):
+    """Return what a file of ``content_type`` is called, e.g. "Excel workbook"."""
+    return uploads.type_label(content_type)
+
+
+@register.filter
 def grouped_parts(parts):
     """Return requirement parts as runs: ("items", [texts]) or ("note", text)."""
     runs = []

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from assessments import services
+from assessments import services, uploads
 from assessments.models import Evidence, EvidenceDeletion, EvidenceLink, Status
 from assessments.selectors import answer_standing, submission_problems
 from tests.assessments.assessment_factories import (
@@ -1115,3 +1115,23 @@ def test_a_long_file_name_is_shortened_with_the_whole_name_on_hover(
         shortened = re.search(r'<span title="[^"]*\.pdf">([^<]*)</span>', body)
         assert shortened, body
         assert shortened.group(1) == name[:79] + "…"
+
+
+def test_every_accepted_kind_of_file_has_a_name_on_the_pages():
+    assert set(uploads.TYPE_LABELS) == uploads.ALLOWED_TYPES
+
+
+def test_the_evidence_list_names_the_kind_of_file(people, login, private_storage):
+    file_evidence(people.assessment, people.assessor, name="制度.pdf", code="STR-1.1")
+    client = login(people.assessor)
+
+    body = {
+        language: client.get(
+            reverse("assessments:evidence-list", args=[people.assessment.pk]),
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+        for language in ("en", "zh-hans")
+    }
+
+    assert '<span title="application/pdf">PDF document</span>' in body["en"]
+    assert '<span title="application/pdf">PDF 文档</span>' in body["zh-hans"]
