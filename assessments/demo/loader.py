@@ -137,7 +137,11 @@ def _level_row(area, scores, module_code, stage_code) -> LevelRow:
 # When the demo's people joined, and when each step of last year's
 # assessment was taken: answered in the autumn of its year, audited and
 # finalised early in the next. This year's steps lie in the weeks before the
-# load.
+# load: started from last year's, revised area by area over the following
+# weeks, its evidence gathered, then submitted.
+STARTED_DAYS_AGO = 40
+REVISED_DAYS_AGO = (38, 13)
+EVIDENCE_DAYS_AGO = 11
 PEOPLE_JOINED = (2025, 10, 20)
 PREVIOUS_STEPS = {
     "answered": (2025, 11, 3),
@@ -352,7 +356,7 @@ class _Loader:
         year = 2026
         spec = self.content.assessment(year)
         author = spec["author"]
-        with self._on(self._days_ago(40)):
+        with self._on(self._days_ago(STARTED_DAYS_AGO)):
             assessment = services.assessment_start_from(
                 previous=previous,
                 title=spec["title"],
@@ -370,7 +374,8 @@ class _Loader:
                 key: by_old_pk[item.pk] for key, item in self.evidence.items()
             }
 
-            answers = self._update_answers(assessment, year)
+        answers = self._update_answers(assessment, year)
+        with self._on(self._days_ago(EVIDENCE_DAYS_AGO)):
             self._reconfirm(assessment, year)
             self._add_evidence(assessment, year, stage="")
             self._attach(assessment, year, answers, carried=self.statuses[2025])
@@ -393,7 +398,10 @@ class _Loader:
         return assessment
 
     def _update_answers(self, assessment, year) -> dict[str, Answer]:
-        """Change the answers carried over that moved on since last year."""
+        """Change the answers carried over that moved on since last year.
+
+        Each area is revised on a day of its own, in the standard's order.
+        """
         writer = Writer(self.content, year)
         hand_written = self.content.justifications(year)
         previous = self.statuses[2025]
@@ -405,6 +413,7 @@ class _Loader:
         }
         positions = Counter()
         statuses = self.statuses[year] = {}
+        revised_on = self._revision_days()
         for requirement in self.requirements:
             code = requirement.code
             area = self._area(requirement)
@@ -420,15 +429,23 @@ class _Loader:
                 justification = f"{answer.justification}\n{note}"
             else:
                 continue
-            answers[code] = services.answer_save(
-                assessment=assessment,
-                requirement=requirement,
-                status=status,
-                justification=justification,
-                base_version=answer.version,
-                actor=self.people[self.areas[area].author],
-            )
+            with self._on(revised_on[area]):
+                answers[code] = services.answer_save(
+                    assessment=assessment,
+                    requirement=requirement,
+                    status=status,
+                    justification=justification,
+                    base_version=answer.version,
+                    actor=self.people[self.areas[area].author],
+                )
         return answers
+
+    def _revision_days(self) -> dict:
+        """Return area -> the moment its answers are revised, a day apart or so."""
+        areas = list(dict.fromkeys(self._area(r) for r in self.requirements))
+        first, last = (self._days_ago(days) for days in REVISED_DAYS_AGO)
+        step = (last - first) / max(len(areas) - 1, 1)
+        return {area: first + step * index for index, area in enumerate(areas)}
 
     def _reconfirm(self, assessment, year) -> None:
         """Reconfirm carried evidence, except where the submission needs none."""
