@@ -1,6 +1,6 @@
 """System checks for what the portal needs from the machine it runs on."""
 
-from django.core.checks import Warning, register
+from django.core.checks import Tags, Warning, register
 
 
 @register()
@@ -20,3 +20,31 @@ def check_private_storage(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_collected_static(app_configs, **kwargs):
+    """Warn when the pages would link static files not collected yet.
+
+    With DEBUG off they are served from STATIC_ROOT under fingerprinted
+    names, which only ``collectstatic`` writes; every page fails without
+    them.
+    """
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import (
+        ManifestFilesMixin,
+        staticfiles_storage,
+    )
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []
+    if staticfiles_storage.exists(staticfiles_storage.manifest_name):
+        return []
+    return [
+        Warning(
+            f"The static files are not collected into {settings.STATIC_ROOT}; "
+            "with DEBUG off, every page fails until they are.",
+            hint="Run `python manage.py collectstatic --noinput`.",
+            id="portal.W002",
+        )
+    ]

@@ -116,8 +116,13 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'portal.sqlite3'}")
 try:
     DATABASES = {
+        # A connection kept between requests is checked before its reuse, so
+        # that one the server closed meanwhile is opened anew instead of
+        # failing the request.
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
         )
     }
 except ValueError as error:
@@ -200,6 +205,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Celery: without REDIS_URL, tasks run eagerly in the calling process.
 REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL={REDIS_URL!r} is not a Redis URL; write it as "
+        "redis://host:6379/0, rediss:// with TLS, or leave it unset."
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -7,13 +7,13 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from assessments import selectors
 from portal.health import check_broker, check_database
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     database = check_database()

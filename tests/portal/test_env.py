@@ -170,14 +170,44 @@ def test_it_generates_and_keeps_a_local_secret_key(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7!kq2v9#mz4@pl8w3&rt6^yb1*nc5(hd0)fj-gs_ue=ai+ox" * 2,
+    "ALLOWED_HOSTS": "portal.example.org",
+}
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
+    collected = tmp_path / "static"
+    collected.mkdir()
+    (collected / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+
     result = _manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
         tmp_path,
-        DEBUG="false",
-        SECRET_KEY="x7!kq2v9#mz4@pl8w3&rt6^yb1*nc5(hd0)fj-gs_ue=ai+ox" * 2,
-        ALLOWED_HOSTS="portal.example.org",
+        STATIC_ROOT=str(collected),
+        **PRODUCTION,
     )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_asks_for_the_static_files_to_be_collected(tmp_path):
+    result = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        STATIC_ROOT=str(tmp_path / "static"),
+        **PRODUCTION,
+    )
+
+    assert result.returncode != 0
+    assert "portal.W002" in result.stderr
+    assert "collectstatic --noinput" in result.stderr
+
+
+def test_it_explains_a_redis_url_that_is_none(tmp_path):
+    result = _manage(["check"], tmp_path, REDIS_URL="localhost:6379")
+
+    assert result.returncode != 0
+    assert "REDIS_URL='localhost:6379' is not a Redis URL" in result.stderr

@@ -57,3 +57,11 @@ def test_it_reports_eager_mode_without_a_broker(client, settings):
 
 def test_it_refuses_writes(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_answers_a_head_request_as_a_monitor_sends_it(client):
+    response = client.head("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b""
