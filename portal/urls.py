@@ -17,6 +17,8 @@ favicon = RedirectView.as_view(
     url=lazy(static, str)("portal/favicon.svg"), permanent=True
 )
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", favicon, name="favicon"),

@@ -1,4 +1,4 @@
-"""Views of the portal shell: home page, logging out, health and refused forms."""
+"""Views of the portal shell: home page, logging out, health and error pages."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -62,3 +63,23 @@ def csrf_failure(request, reason=""):
     ):
         back = ""
     return render(request, "403_csrf.html", {"back": back}, status=403)
+
+
+def server_error(request):
+    """Answer a request that failed on the server, as JSON under the API.
+
+    The page renders without the database, which may be what failed: no
+    header with the person's name, only the portal's style.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "message": _(
+                    "The server could not answer this request; the error was "
+                    "recorded. Try again in a moment."
+                ),
+            },
+            status=500,
+        )
+    return render(request, "500.html", status=500)
