@@ -130,6 +130,19 @@ def membership_create_user(
     return membership
 
 
+def _lock_members(organisation_id, actor) -> None:
+    """Take the organisation's lock on its members, then check ``actor`` again.
+
+    Two administrators demoting each other at once would otherwise each lock
+    the other's row and wait for their own: changes to an organisation's
+    members take turns here. The second in turn may no longer be an
+    administrator.
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    forget_access(actor)
+    require(actor, Action.MANAGE_MEMBERS, organisation)
+
+
 def _refuse_last_admin(membership) -> None:
     others = (
         Membership.objects.select_for_update()
@@ -150,6 +163,7 @@ def membership_change_role(*, membership, role: str, actor) -> Membership:
     """Give ``membership`` another role, keeping at least one administrator."""
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
     _check_role(role)
+    _lock_members(membership.organisation_id, actor)
     if role != Role.ADMIN:
         _refuse_last_admin(membership)
 
@@ -164,6 +178,7 @@ def membership_change_role(*, membership, role: str, actor) -> Membership:
 def membership_remove(*, membership, actor) -> None:
     """Remove a member, keeping at least one administrator."""
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
+    _lock_members(membership.organisation_id, actor)
     _refuse_last_admin(membership)
 
     pk = membership.pk

@@ -2,8 +2,10 @@
 
 import datetime
 
+import psycopg2
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,3 +334,32 @@ def test_an_admin_who_makes_themselves_a_viewer_lands_on_the_organisation(
     )
     own.refresh_from_db()
     assert own.role == Role.VIEWER
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_changes_to_members_wait_for_the_organisations_turn(people):
+    """Two administrators demoting each other take turns instead of deadlocking."""
+    membership = people.viewer.memberships.get()
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM assessments_organisation WHERE id = %s FOR UPDATE",
+                [people.org_a.pk],
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+
+        with pytest.raises(OperationalError, match="lock timeout"):
+            services.membership_change_role(
+                membership=membership, role=Role.ASSESSOR, actor=people.admin
+            )
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+    membership.refresh_from_db()
+    assert membership.role == Role.VIEWER
