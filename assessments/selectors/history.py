@@ -112,15 +112,16 @@ class FieldChange:
     # None when the value before is not known: the row changed before its
     # history was kept.
     old: str | None
-    new: str
+    # None for a row deleted: ``old`` holds what it was.
+    new: str | None
 
     @property
     def old_preview(self) -> str | None:
         return preview(self.old) if self.old is not None else None
 
     @property
-    def new_preview(self) -> str:
-        return preview(self.new)
+    def new_preview(self) -> str | None:
+        return preview(self.new) if self.new is not None else None
 
     @property
     def old_is_long(self) -> bool:
@@ -128,7 +129,7 @@ class FieldChange:
 
     @property
     def new_is_long(self) -> bool:
-        return self.new_preview != self.new
+        return self.new is not None and self.new_preview != self.new
 
 
 def preview(text: str) -> str:
@@ -648,10 +649,15 @@ def _changed_fields(track, record, before) -> list[tuple[models.Field, object]]:
     """Return the shown fields of ``record`` that differ from ``before``.
 
     Each comes with its value before. A new row lists the fields it was
-    created with a value in.
+    created with a value in; a deleted row those it had a value in when it
+    was deleted, which its last version holds.
     """
     if record.history_type == DELETED:
-        return []
+        return [
+            (model_field, getattr(record, model_field.attname))
+            for model_field in map(track.model._meta.get_field, track.fields)
+            if getattr(record, model_field.attname) not in (None, "", False)
+        ]
     changed = []
     for name in track.fields:
         model_field = track.model._meta.get_field(name)
@@ -703,11 +709,16 @@ def _change(track, record, before, names, assessment, areas) -> Change:
     changed = _changed_fields(track, record, before)
     for model_field, old in changed:
         new = getattr(record, model_field.attname)
+        if record.history_type == DELETED:
+            shown_old, shown_new = _display(model_field, old, names), None
+        else:
+            shown_old = (
+                _display(model_field, old, names) if before is not None else None
+            )
+            shown_new = _display(model_field, new, names)
         change.fields.append(
             FieldChange(
-                label=str(model_field.verbose_name),
-                old=_display(model_field, old, names) if before is not None else None,
-                new=_display(model_field, new, names),
+                label=str(model_field.verbose_name), old=shown_old, new=shown_new
             )
         )
     change.summary = _summary(

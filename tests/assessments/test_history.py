@@ -282,6 +282,31 @@ def test_it_names_a_deleted_evidence_item_and_its_links(people, login):
     assert "Evidence “管理层会议纪要” supporting STR-1.1 deleted" in whats
 
 
+def test_a_deleted_evidence_item_shows_what_it_was(people, login):
+    note = services.evidence_add_note(
+        assessment=people.assessment,
+        note="董事会审议通过模型风险偏好。",
+        title="管理层会议纪要",
+        requirement=requirement(people.assessment, "STR-1.1"),
+        actor=people.assessor,
+    )
+    services.evidence_delete(evidence=note, actor=people.assessor)
+
+    body = _history(login(people.admin), people.assessment)
+
+    deleted = next(html for kind, html in ROW.findall(body) if "deleted" in html)
+    assert "Evidence item “管理层会议纪要”" in deleted
+    assert re.findall(
+        r'<dt>(.*?)</dt>\s*<dd><del class="history-field__old">(.*?)</del></dd>',
+        deleted,
+    ) == [
+        ("Kind", "Text note"),
+        ("Title", "管理层会议纪要"),
+        ("Note", "董事会审议通过模型风险偏好。"),
+    ]
+    assert "history-field__new" not in deleted
+
+
 def test_it_shows_verdicts_comments_and_findings(people, login):
     stored = answer(people.assessment, "STR-2.1")
     set_status(people.assessment)
