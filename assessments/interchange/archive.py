@@ -9,6 +9,7 @@ file items of ``assessment.json`` list.
 """
 
 import hashlib
+import json
 import logging
 import tempfile
 import zipfile
@@ -20,6 +21,7 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from assessments import uploads
+from assessments.interchange.csv_io import HEADER
 from assessments.interchange.errors import FileRefused, FileTooLarge
 from assessments.interchange.json_io import SHA256, dump, export_document, load
 from assessments.models import Evidence, EvidenceKind
@@ -35,6 +37,9 @@ MAX_MEMBERS = 10_000
 # What reading a damaged archive raises: a bad header or checksum, or
 # compressed data that does not inflate.
 DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError)
+# How much of a file is read to tell what it is when it is not JSON.
+SNIFF_BYTES = 4096
+CSV_TYPES = frozenset({"text/csv", "application/csv"})
 
 
 def max_archive_size() -> int:
@@ -243,7 +248,67 @@ def read_assessment_file(uploaded) -> tuple[dict, "ArchiveFiles | None"]:
         raise FileRefused(_("The file is not a ZIP archive that can be read."))
     if uploaded.size > uploads.max_upload_size():
         raise FileTooLarge(uploads.too_large_error().messages)
-    return load(uploaded.read()), None
+    raw = uploaded.read()
+    refusal = _not_json(uploaded, raw)
+    if refusal is not None:
+        raise refusal
+    return load(raw), None
+
+
+def _not_json(uploaded, raw: bytes) -> FileRefused | None:
+    """Return the refusal of a file that plainly holds no JSON, else None.
+
+    An assessment file starts with "{" once its byte order mark and white
+    space are skipped; a file that does is left to the JSON reader, which
+    says where a damaged one breaks. A CSV file is told apart, as the
+    portal exports one too: by its name, its content, or the header of the
+    portal's own.
+    """
+    head = raw[:SNIFF_BYTES]
+    text = head.decode(json.detect_encoding(head), errors="replace")
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text or text[0] in "{[":
+        return None
+    content_type = uploads.detect_content_type(uploaded)
+    name = (getattr(uploaded, "name", "") or "").lower()
+    first_line = text.partition("\n")[0].strip()
+    if (
+        name.endswith(".csv")
+        or content_type in CSV_TYPES
+        or first_line.split(",") == HEADER
+    ):
+        return _csv_refused()
+    return FileRefused(
+        _("The file is not JSON (its content reads as %(type)s).")
+        % {"type": content_type}
+        + " "
+        + _what_to_import()
+    )
+
+
+def _csv_refused() -> FileRefused:
+    """Return the refusal of a CSV file, such as the answers the portal exports."""
+    return FileRefused(
+        _(
+            "This file is a CSV file, such as the answers downloaded from an "
+            "assessment, not an assessment file. A CSV file cannot be imported, "
+            "not even one exported by the portal: it holds only the answers."
+        )
+        + " "
+        + _what_to_import()
+    )
+
+
+def _what_to_import() -> str:
+    """Return the sentence naming the files an import takes, and where they are."""
+    return _(
+        "To import an assessment here, upload the JSON or ZIP file exported by "
+        "the portal, from the assessment's %(tab)s tab: “%(json)s” or “%(zip)s”."
+    ) % {
+        "tab": _("Export"),
+        "json": _("Assessment file (JSON)"),
+        "zip": _("Assessment with evidence files (ZIP)"),
+    }
 
 
 def archive_too_large() -> str:

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy, pgettext
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -306,6 +306,32 @@ def _wrong_workbook() -> FileRefused:
     )
 
 
+def _missing_sheet(title: str, sheet_names: list[str]) -> FileRefused:
+    """Return the refusal of a workbook whose questionnaire sheet was renamed.
+
+    ``title`` is the name the download gave the sheet, in its language.
+    """
+    names = [name for name in sheet_names if name != META_SHEET]
+    separator = pgettext("between the names of a list", ", ")
+    listed = separator.join(f"“{name}”" for name in names[:10])
+    if len(names) > 10:
+        listed += separator + "…"
+    return FileRefused(
+        ngettext(
+            "The workbook has no sheet named “%(sheet)s”, which holds the "
+            "questionnaire: its one sheet is named %(names)s. Rename it back to "
+            "“%(sheet)s”, or download the questionnaire again and copy your "
+            "answers into it.",
+            "The workbook has no sheet named “%(sheet)s”, which holds the "
+            "questionnaire: its sheets are named %(names)s. Rename the "
+            "questionnaire's sheet back to “%(sheet)s”, or download the "
+            "questionnaire again and copy your answers into it.",
+            len(names),
+        )
+        % {"sheet": title, "names": listed}
+    )
+
+
 def _read_meta(workbook) -> dict:
     if META_SHEET not in workbook.sheetnames:
         raise _wrong_workbook()
@@ -365,8 +391,9 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
     """Return the rows of an uploaded questionnaire of ``assessment``.
 
     Raise FileRefused naming every problem, with its rows: not a workbook,
-    a workbook of another assessment or framework version, columns that are
-    not where the download put them (alone, as every row would be misread),
+    a workbook of another assessment or framework version, a questionnaire
+    sheet no longer named as downloaded, columns that are not where the
+    download put them (alone, as every row would be misread),
     unknown codes, statuses that are not on the list, edited hidden columns,
     formulas whose result the workbook does not hold. A formula's saved
     result is read as its cell's text.
@@ -385,7 +412,7 @@ def read_questionnaire(uploaded, assessment) -> list[SheetRow]:
         meta = _read_meta(workbook)
         _check_meta(meta, assessment)
         if meta["sheet"] not in workbook.sheetnames:
-            raise _wrong_workbook()
+            raise _missing_sheet(meta["sheet"], workbook.sheetnames)
         _check_layout(workbook[meta["sheet"]], meta["sheet"])
         return _read_rows(
             workbook[meta["sheet"]], formulas[meta["sheet"]], assessment, meta

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.interchange.staging import UPLOAD_ID
+
 
 class QuestionnaireUploadForm(forms.Form):
     file = forms.FileField(
@@ -17,6 +19,8 @@ class QuestionnaireUploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    # The upload the preview showed, one of those the session keeps.
+    upload = forms.RegexField(regex=rf"^{UPLOAD_ID}\Z", widget=forms.HiddenInput)
     # The digest of the preview that was shown; compared, never trusted.
     plan = forms.RegexField(regex=r"^[0-9a-f]{64}\Z", widget=forms.HiddenInput)
 

@@ -2,6 +2,7 @@
 
 import logging
 import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,8 +45,9 @@ def _upload_url(assessment) -> str:
     return reverse("interchange:questionnaire-upload", kwargs={"pk": assessment.pk})
 
 
-def _preview_url(assessment) -> str:
-    return reverse("interchange:questionnaire-preview", kwargs={"pk": assessment.pk})
+def _preview_url(assessment, upload: str | None = None) -> str:
+    url = reverse("interchange:questionnaire-preview", kwargs={"pk": assessment.pk})
+    return f"{url}?{urlencode({'upload': upload})}" if upload else url
 
 
 def _can_import_answers(user, assessment) -> bool:
@@ -72,6 +75,7 @@ def export(request, pk):
         "export",
         can_import_answers=_can_import_answers(request.user, assessment),
         upload_form=QuestionnaireUploadForm(),
+        waiting=staging.waiting(request.session, assessment=assessment),
         max_upload_size=uploads.max_upload_size(),
     )
     return render(request, "interchange/export.html", context)
@@ -147,9 +151,9 @@ def _questionnaire_upload(request, pk, handler):
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST":
-        errors = _read_upload(request, assessment, form, handler)
-        if not errors and not form.errors:
-            return redirect(_preview_url(assessment))
+        upload, errors = _read_upload(request, assessment, form, handler)
+        if upload:
+            return redirect(_preview_url(assessment, upload))
     context = assessment_context(
         request,
         assessment,
@@ -163,6 +167,7 @@ def _questionnaire_upload(request, pk, handler):
             else selectors.locked_error(assessment).messages[0]
         ),
         max_upload_size=uploads.max_upload_size(),
+        waiting=staging.waiting(request.session, assessment=assessment),
     )
     status = 400 if request.method == "POST" else 200
     return render(
@@ -170,51 +175,102 @@ def _questionnaire_upload(request, pk, handler):
     )
 
 
-def _read_upload(request, assessment, form, handler) -> list[str]:
-    """Read and keep the uploaded workbook; return what is wrong with it."""
+def _read_upload(request, assessment, form, handler) -> tuple[str, list[str]]:
+    """Read and keep the uploaded workbook; return its id, or what is wrong."""
     # Reading the files parses the body, which runs the handler's count.
     valid = form.is_valid()
     if handler.exceeded:
-        return uploads.too_large_error().messages
+        return "", uploads.too_large_error().messages
     if not assessment.is_editable:
-        return selectors.locked_error(assessment).messages
+        return "", selectors.locked_error(assessment).messages
     if not valid:
         # The form says why beside its field.
-        return []
+        return "", []
     uploaded = form.cleaned_data["file"]
     try:
         rows = excel.read_questionnaire(uploaded, assessment)
     except FileRefused as error:
         logger.warning("Workbook for assessment %s refused", assessment.pk)
-        return error.messages
-    staging.stage(
+        return "", error.messages
+    upload = staging.stage(
         request.session,
         assessment=assessment,
         user=request.user,
         rows=rows,
         filename=(uploaded.name or "")[:255],
     )
-    return []
+    return upload, []
 
 
-def _staged_rows(request, assessment):
-    content = staging.staged(request.session, assessment=assessment, user=request.user)
-    if content is None:
+def _staged_rows(request, assessment, upload):
+    """Return the waiting ``upload`` and its rows, or None and None."""
+    kept = staging.staged(
+        request.session, assessment=assessment, user=request.user, upload=upload
+    )
+    if kept is None:
         return None, None
     try:
-        return excel.rows_from_dicts(content["rows"]), content
-    except (KeyError, ValidationError):
+        return kept.upload, excel.rows_from_dicts(kept.rows)
+    except ValidationError:
         return None, None
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def _gone(request, assessment, upload):
+    """Say why ``upload`` cannot be previewed or confirmed; go to the upload form.
+
+    The upload form lists the uploads still waiting, each with its preview.
+    """
+    if not upload:
+        messages.info(request, _("Upload the filled-in questionnaire first."))
+        return redirect(_upload_url(assessment))
+
+    kept = staging.find(request.session, assessment=assessment, upload=upload)
+    outcome = kept.outcome if kept else None
+    if outcome == staging.SAVED:
+        messages.info(
+            request,
+            _(
+                "The questionnaire “%(filename)s” was saved at %(time)s; there is "
+                "nothing left to confirm."
+            )
+            % {"filename": kept.filename, "time": _local(kept.settled_at)},
+        )
+    elif outcome == staging.DISCARDED:
+        messages.warning(
+            request,
+            _(
+                "The questionnaire “%(filename)s” was discarded at %(time)s, so "
+                "nothing of it was saved. Upload it again to save its answers."
+            )
+            % {"filename": kept.filename, "time": _local(kept.settled_at)},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The questionnaire of that preview is no longer kept, so nothing "
+                "of it was saved: uploads wait a day at most, and only the "
+                "%(count)d latest of an assessment. Upload it again to save its "
+                "answers."
+            )
+            % {"count": staging.MAX_PENDING},
+        )
+    return redirect(_upload_url(assessment))
 
 
 @login_required
 @require_GET
 def questionnaire_preview(request, pk):
     assessment = get_assessment(request.user, pk, Action.ANSWER)
-    rows, content = _staged_rows(request, assessment)
-    if rows is None:
-        messages.info(request, _("Upload the filled-in questionnaire first."))
-        return redirect(_upload_url(assessment))
+    # Without an upload named, the newest waiting one is shown.
+    upload = request.GET.get("upload") or None
+    shown, rows = _staged_rows(request, assessment, upload)
+    if shown is None:
+        return _gone(request, assessment, upload)
 
     plan = selectors.questionnaire_plan(assessment, rows)
     context = assessment_context(
@@ -222,9 +278,14 @@ def questionnaire_preview(request, pk):
         assessment,
         "export",
         plan=plan,
-        filename=content["filename"],
-        confirm_form=ConfirmForm(initial={"plan": plan.digest}),
+        upload=shown,
+        confirm_form=ConfirmForm(initial={"upload": shown.id, "plan": plan.digest}),
         editable=assessment.is_editable,
+        waiting=[
+            other
+            for other in staging.waiting(request.session, assessment=assessment)
+            if other.id != shown.id
+        ],
     )
     return render(request, "interchange/questionnaire_preview.html", context)
 
@@ -233,15 +294,15 @@ def questionnaire_preview(request, pk):
 @require_POST
 def questionnaire_confirm(request, pk):
     assessment = get_assessment(request.user, pk, Action.ANSWER)
-    rows, _content = _staged_rows(request, assessment)
-    if rows is None:
-        messages.info(request, _("Upload the filled-in questionnaire first."))
-        return redirect(_upload_url(assessment))
 
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Confirm from the preview page."))
         return redirect(_preview_url(assessment))
+    upload = form.cleaned_data["upload"]
+    kept, rows = _staged_rows(request, assessment, upload)
+    if kept is None:
+        return _gone(request, assessment, upload)
     try:
         plan = services.questionnaire_apply(
             assessment=assessment,
@@ -250,8 +311,10 @@ def questionnaire_confirm(request, pk):
             actor=request.user,
         )
     except ValidationError as error:
-        return redirect_with_errors(request, error, _preview_url(assessment))
-    staging.discard(request.session, assessment=assessment)
+        return redirect_with_errors(request, error, _preview_url(assessment, upload))
+    staging.settle(
+        request.session, assessment=assessment, upload=upload, outcome=staging.SAVED
+    )
     saved = len(plan.applicable)
     messages.success(
         request,
@@ -274,7 +337,29 @@ def questionnaire_confirm(request, pk):
             )
             % {"count": len(plan.conflicts)},
         )
+    _say_what_waits(request, assessment)
     return redirect(assessment)
+
+
+def _say_what_waits(request, assessment) -> None:
+    """Name the uploads of ``assessment`` that still wait for confirmation."""
+    waiting = staging.waiting(request.session, assessment=assessment)
+    if not waiting:
+        return
+    names = pgettext("between the names of a list", ", ").join(
+        f"“{upload.filename}”" for upload in waiting
+    )
+    messages.info(
+        request,
+        ngettext(
+            "Another uploaded questionnaire, %(names)s, still waits: confirm or "
+            "discard it from the %(tab)s tab.",
+            "Other uploaded questionnaires, %(names)s, still wait: confirm or "
+            "discard them from the %(tab)s tab.",
+            len(waiting),
+        )
+        % {"names": names, "tab": _("Export")},
+    )
 
 
 @login_required
@@ -282,8 +367,25 @@ def questionnaire_confirm(request, pk):
 def questionnaire_cancel(request, pk):
     assessment = get_assessment(request.user, pk, Action.ANSWER)
 
-    staging.discard(request.session, assessment=assessment)
-    messages.info(request, _("The uploaded questionnaire was discarded."))
+    # The preview names its upload; without one, every waiting upload goes.
+    upload = request.POST.get("upload", "")
+    if not upload:
+        staging.discard(request.session, assessment=assessment)
+        messages.info(request, _("The uploaded questionnaire was discarded."))
+        return redirect(_export_url(assessment))
+    discarded = staging.settle(
+        request.session,
+        assessment=assessment,
+        upload=upload,
+        outcome=staging.DISCARDED,
+    )
+    if discarded is None:
+        return _gone(request, assessment, upload)
+    messages.info(
+        request,
+        _("The uploaded questionnaire “%(filename)s” was discarded.")
+        % {"filename": discarded.filename},
+    )
     return redirect(_export_url(assessment))
 
 

@@ -1,5 +1,6 @@
 """The questionnaire workbook: download, fill in offline, preview, confirm."""
 
+import datetime
 import html
 import io
 import re
@@ -7,8 +8,10 @@ import zipfile
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.interchange import staging
@@ -60,14 +63,18 @@ def preview(client, assessment):
     )
 
 
-def plan_of(page) -> str:
-    return re.search(r'name="plan" value="([0-9a-f]{64})"', page).group(1)
+def confirmation(page) -> dict[str, str]:
+    """Return the fields the confirm form of a preview page sends."""
+    return {
+        "upload": re.search(r'name="upload" value="([0-9a-f]{16})"', page).group(1),
+        "plan": re.search(r'name="plan" value="([0-9a-f]{64})"', page).group(1),
+    }
 
 
-def confirm(client, assessment, plan):
+def confirm(client, assessment, fields):
     return client.post(
         reverse("interchange:questionnaire-confirm", args=[assessment.pk]),
-        {"plan": plan},
+        fields,
         follow=True,
         **ENGLISH,
     )
@@ -195,10 +202,9 @@ def test_it_previews_and_saves_new_and_changed_answers(started, login, people):
     response = upload(client, started, content_of(workbook))
 
     assert response.status_code == 302
-    assert response.url == reverse(
-        "interchange:questionnaire-preview", args=[started.pk]
-    )
-    page = preview(client, started).content.decode()
+    preview_url = reverse("interchange:questionnaire-preview", args=[started.pk])
+    assert re.fullmatch(rf"{preview_url}\?upload=[0-9a-f]{{16}}", response.url)
+    page = client.get(response.url, **ENGLISH).content.decode()
     assert 'data-count="new">2<' in page
     assert 'data-count="changed">1<' in page
     assert 'data-count="conflicts">0<' in page
@@ -213,7 +219,7 @@ def test_it_previews_and_saves_new_and_changed_answers(started, login, people):
     assert "仅部分部门执行" in changed
     assert stored(started, "STR-1.1").status == "satisfied"
 
-    response = confirm(client, started, plan_of(page))
+    response = confirm(client, started, confirmation(page))
 
     assert "Saved 3 answers from the questionnaire." in response.content.decode()
     changed_answer = stored(started, "STR-1.1")
@@ -258,7 +264,7 @@ def test_an_emptied_status_cell_clears_the_status(started, login, people):
     assert 'class="badge badge--unanswered">Unanswered<' in changed
     assert "not answered" not in changed
 
-    confirm(client, started, plan_of(page))
+    confirm(client, started, confirmation(page))
 
     cleared = stored(started, "STR-1.1")
     assert (cleared.status, cleared.justification) == ("", "制度已发布。")
@@ -297,7 +303,7 @@ def test_statuses_are_read_in_either_language(started, login, people):
     fill(workbook, "STR-2.2", "satisfied")
 
     upload(client, started, content_of(workbook))
-    confirm(client, started, plan_of(preview(client, started).content.decode()))
+    confirm(client, started, confirmation(preview(client, started).content.decode()))
 
     assert stored(started, "STR-2.1").status == "not_applicable"
     assert stored(started, "STR-2.2").status == "satisfied"
@@ -348,7 +354,7 @@ def test_rows_that_would_keep_submission_back_are_marked(started, login, people)
     assert str(PROBLEM_MESSAGES["no_justification"]) in row_html(page, "STR-2.2")
     assert "row-problem" not in row_html(page, "STR-1.1")
 
-    response = confirm(client, started, plan_of(page))
+    response = confirm(client, started, confirmation(page))
 
     assert "Saved 5 answers from the questionnaire." in response.content.decode()
     left = {
@@ -456,7 +462,7 @@ def test_rows_deleted_from_the_workbook_are_named(started, login, people):
         ["STR-1.1", "STR-2.2", "LC-S1-1.1"],
     )
 
-    confirm(client, started, plan_of(page))
+    confirm(client, started, confirmation(page))
 
     kept = stored(started, "STR-1.1")
     assert (kept.status, kept.version) == ("satisfied", 1)
@@ -529,7 +535,7 @@ def test_answers_changed_since_the_download_are_conflicts(started, login, people
     assert "制度已发布并执行。" in conflicts
     assert people.admin.username in conflicts
 
-    response = confirm(client, started, plan_of(page))
+    response = confirm(client, started, confirmation(page))
 
     body = response.content.decode()
     assert "Saved 1 answer from the questionnaire." in body
@@ -568,7 +574,7 @@ def test_a_change_between_preview_and_confirm_saves_nothing(started, login, peop
     fill(workbook, "STR-1.1", "Not satisfied")
     fill(workbook, "STR-2.1", "Satisfied")
     upload(client, started, content_of(workbook))
-    plan = plan_of(preview(client, started).content.decode())
+    fields = confirmation(preview(client, started).content.decode())
     services.answer_save(
         assessment=started,
         requirement=requirement(started, "STR-1.1"),
@@ -579,7 +585,7 @@ def test_a_change_between_preview_and_confirm_saves_nothing(started, login, peop
     )
     before = fingerprint()
 
-    response = confirm(client, started, plan)
+    response = confirm(client, started, fields)
 
     body = response.content.decode()
     assert "Answers changed in the portal since the preview" in body
@@ -593,9 +599,10 @@ def test_a_confirm_without_the_preview_digest_saves_nothing(started, login, peop
     workbook = download(client, started)
     fill(workbook, "STR-2.1", "Satisfied")
     upload(client, started, content_of(workbook))
+    page = preview(client, started).content.decode()
     before = fingerprint()
 
-    response = confirm(client, started, "0" * 64)
+    response = confirm(client, started, {**confirmation(page), "plan": "0" * 64})
 
     assert (
         "Answers changed in the portal since the preview" in response.content.decode()
@@ -628,17 +635,223 @@ def test_another_user_cannot_use_an_upload(started, login, people):
     workbook = download(client, started)
     fill(workbook, "STR-2.1", "Satisfied")
     upload(client, started, content_of(workbook))
-    plan = plan_of(preview(client, started).content.decode())
-    token = client.session[staging.SESSION_KEY][str(started.pk)]
+    fields = confirmation(preview(client, started).content.decode())
+    kept = client.session[staging.SESSION_KEY]
 
     client = login(people.admin)
     session = client.session
-    session[staging.SESSION_KEY] = {str(started.pk): token}
+    session[staging.SESSION_KEY] = kept
     session.save()
 
     assert preview(client, started).status_code == 302
-    response = confirm(client, started, plan)
-    assert "Upload the filled-in questionnaire first." in response.content.decode()
+    response = confirm(client, started, fields)
+    assert "The questionnaire of that preview is no longer kept" in (
+        response.content.decode()
+    )
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+
+
+# ------------------------------------------------- several uploads at once
+
+
+def two_previews(client, assessment, first, second):
+    """Upload two workbooks of ``assessment``, as from two tabs; return both pages.
+
+    ``first`` and ``second`` give each workbook's changes, code -> status.
+    """
+    pages = []
+    for name, changes in (("a.xlsx", first), ("b.xlsx", second)):
+        workbook = download(client, assessment)
+        for code, status in changes.items():
+            fill(workbook, code, status)
+        response = upload(client, assessment, content_of(workbook), name=name)
+        pages.append(client.get(response.url, **ENGLISH).content.decode())
+    return pages
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_each_tab_confirms_the_workbook_it_previewed(started, login, people):
+    client = login(people.assessor)
+    page_a, page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"LC-S1-1.1": "Not satisfied"}
+    )
+
+    response = confirm(client, started, confirmation(page_a))
+
+    assert "Saved 1 answer from the questionnaire." in messages_of(response)
+    assert stored(started, "STR-2.1").status == "satisfied"
+    assert not Answer.objects.filter(requirement__code="LC-S1-1.1").exists()
+    assert (
+        "Another uploaded questionnaire, “b.xlsx”, still waits: confirm or discard "
+        "it from the Export tab." in messages_of(response)
+    )
+
+    response = confirm(client, started, confirmation(page_b))
+
+    assert "Saved 1 answer from the questionnaire." in messages_of(response)
+    assert stored(started, "LC-S1-1.1").status == "not_satisfied"
+    assert stored(started, "STR-2.1").version == 1
+
+
+def test_a_confirmation_naming_no_upload_saves_nothing(started, login, people):
+    client = login(people.assessor)
+    page_a, _page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"LC-S1-1.1": "Not satisfied"}
+    )
+    before = fingerprint()
+
+    response = confirm(client, started, {"plan": confirmation(page_a)["plan"]})
+
+    assert "Confirm from the preview page." in messages_of(response)
+    assert fingerprint() == before
+
+
+def test_a_preview_names_the_other_uploads_waiting(started, login, people):
+    client = login(people.assessor)
+    page_a, page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"LC-S1-1.1": "Not satisfied"}
+    )
+    upload_a = confirmation(page_a)["upload"]
+
+    assert f'data-upload="{upload_a}"><a href="' in page_b
+    assert f'preview/?upload={upload_a}">a.xlsx</a>' in page_b
+    assert (
+        "Another uploaded questionnaire waits too; confirming this one does not "
+        "save it." in page_b
+    )
+    assert 'data-count="waiting"' not in page_a
+
+
+def test_reloading_a_preview_shows_its_own_workbook(started, login, people):
+    client = login(people.assessor)
+    page_a, page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"LC-S1-1.1": "Not satisfied"}
+    )
+    upload_a = confirmation(page_a)["upload"]
+
+    page = client.get(
+        reverse("interchange:questionnaire-preview", args=[started.pk]),
+        {"upload": upload_a},
+        **ENGLISH,
+    ).content.decode()
+
+    assert confirmation(page) == confirmation(page_a)
+    assert 'data-code="STR-2.1"' in section(page, "New answers")
+    assert 'data-code="LC-S1-1.1"' not in page
+    assert f'preview/?upload={confirmation(page_b)["upload"]}">b.xlsx</a>' in page
+
+
+def test_confirming_both_workbooks_of_one_answer_saves_only_the_first(
+    started, login, people
+):
+    client = login(people.assessor)
+    page_a, page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"STR-2.1": "Not satisfied"}
+    )
+    confirm(client, started, confirmation(page_a))
+    before = fingerprint()
+
+    response = confirm(client, started, confirmation(page_b))
+
+    body = response.content.decode()
+    assert "Answers changed in the portal since the preview" in body
+    assert fingerprint() == before
+    assert 'data-count="conflicts">1<' in body
+    assert (
+        'class="muted upload-name" data-upload="{}">b.xlsx'.format(
+            confirmation(page_b)["upload"]
+        )
+        in body
+    )
+
+
+def test_confirming_a_saved_upload_again_saves_nothing(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    response = upload(client, started, content_of(workbook), name="a.xlsx")
+    fields = confirmation(client.get(response.url, **ENGLISH).content.decode())
+    confirm(client, started, fields)
+    before = fingerprint()
+
+    response = confirm(client, started, fields)
+
+    (message,) = messages_of(response)
+    assert re.fullmatch(
+        r"The questionnaire “a\.xlsx” was saved at \d{4}-\d\d-\d\d \d\d:\d\d; "
+        r"there is nothing left to confirm\.",
+        message,
+    )
+    assert response.redirect_chain[-1][0] == reverse(
+        "interchange:questionnaire-upload", args=[started.pk]
+    )
+    assert fingerprint() == before
+
+
+def test_discarding_one_upload_keeps_the_other(started, login, people):
+    client = login(people.assessor)
+    page_a, page_b = two_previews(
+        client, started, {"STR-2.1": "Satisfied"}, {"LC-S1-1.1": "Not satisfied"}
+    )
+
+    response = client.post(
+        reverse("interchange:questionnaire-cancel", args=[started.pk]),
+        {"upload": confirmation(page_a)["upload"]},
+        follow=True,
+        **ENGLISH,
+    )
+
+    assert "The uploaded questionnaire “a.xlsx” was discarded." in messages_of(response)
+    assert f'preview/?upload={confirmation(page_b)["upload"]}">b.xlsx</a>' in (
+        response.content.decode()
+    )
+    response = confirm(client, started, confirmation(page_a))
+    (message,) = messages_of(response)
+    assert message.startswith("The questionnaire “a.xlsx” was discarded at ")
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+    confirm(client, started, confirmation(page_b))
+    assert stored(started, "LC-S1-1.1").status == "not_satisfied"
+
+
+def test_only_the_latest_uploads_wait(started, login, people, private_storage):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    pages = [
+        client.get(
+            upload(client, started, content_of(workbook), name=f"{number}.xlsx").url,
+            **ENGLISH,
+        ).content.decode()
+        for number in range(staging.MAX_PENDING + 1)
+    ]
+
+    response = confirm(client, started, confirmation(pages[0]))
+
+    (message,) = messages_of(response)
+    assert message.startswith("The questionnaire of that preview is no longer kept")
+    assert "only the 5 latest of an assessment" in message
+    assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
+    kept = private_storage / staging.DIRECTORY
+    assert len(list(kept.iterdir())) == staging.MAX_PENDING
+    confirm(client, started, confirmation(pages[-1]))
+    assert stored(started, "STR-2.1").status == "satisfied"
+
+
+def test_an_upload_waits_a_day(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    response = upload(client, started, content_of(workbook))
+    fields = confirmation(client.get(response.url, **ENGLISH).content.decode())
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
+        response = confirm(client, started, fields)
+
+    (message,) = messages_of(response)
+    assert message.startswith("The questionnaire of that preview is no longer kept")
     assert not Answer.objects.filter(requirement__code="STR-2.1").exists()
 
 
@@ -876,7 +1089,7 @@ def test_headings_may_differ_in_case_and_columns_may_follow(started, login, peop
     fill(workbook, "STR-2.1", "Satisfied")
 
     assert upload(client, started, content_of(workbook)).status_code == 302
-    confirm(client, started, plan_of(preview(client, started).content.decode()))
+    confirm(client, started, confirmation(preview(client, started).content.decode()))
 
     assert stored(started, "STR-2.1").status == "satisfied"
 
@@ -904,6 +1117,55 @@ def test_an_edited_answer_version_is_refused(started, login, people):
     assert (
         f"Row {row} (STR-1.1): the hidden columns of the workbook were changed." in body
     )
+
+
+def test_a_renamed_sheet_is_named_in_the_language_of_the_download(
+    started, login, people
+):
+    client = login(people.assessor)
+    workbook = download(client, started, language="zh-hans")
+    fill(workbook, "STR-2.1", "完全满足")
+    workbook.worksheets[0].title = "Sheet1"
+    before = fingerprint()
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert refusals(body) == [
+        "The workbook has no sheet named “问卷”, which holds the questionnaire: "
+        "its one sheet is named “Sheet1”. Rename it back to “问卷”, or download "
+        "the questionnaire again and copy your answers into it."
+    ]
+    assert fingerprint() == before
+    assert preview(client, started).status_code == 302
+
+
+def test_a_renamed_sheet_among_others_is_refused_naming_them(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    workbook.worksheets[0].title = "Answers"
+    workbook.create_sheet("Notes")
+
+    body = refusal(upload(client, started, content_of(workbook)))
+
+    assert refusals(body) == [
+        "The workbook has no sheet named “Questionnaire”, which holds the "
+        "questionnaire: its sheets are named “Answers”, “Notes”. Rename the "
+        "questionnaire's sheet back to “Questionnaire”, or download the "
+        "questionnaire again and copy your answers into it."
+    ]
+
+
+def test_sheets_added_beside_the_questionnaire_are_left_alone(started, login, people):
+    client = login(people.assessor)
+    workbook = download(client, started)
+    fill(workbook, "STR-2.1", "Satisfied")
+    workbook.create_sheet("Notes", 0).append(["STR-2.1", "", "", 1, "", "Done"])
+
+    response = upload(client, started, content_of(workbook))
+
+    assert response.status_code == 302
+    confirm(client, started, confirmation(client.get(response.url).content.decode()))
+    assert stored(started, "STR-2.1").status == "satisfied"
 
 
 def test_an_edited_metadata_sheet_is_refused(started, login, people):
@@ -963,10 +1225,10 @@ def test_an_assessment_submitted_after_the_preview_is_not_changed(
     workbook = download(client, started)
     fill(workbook, "STR-2.1", "Satisfied")
     upload(client, started, content_of(workbook))
-    plan = plan_of(preview(client, started).content.decode())
+    fields = confirmation(preview(client, started).content.decode())
     Assessment.objects.filter(pk=started.pk).update(status=Status.SUBMITTED)
 
-    response = confirm(client, started, plan)
+    response = confirm(client, started, fields)
 
     assert "answers can be imported only while it is a draft" in (
         response.content.decode()
@@ -987,7 +1249,7 @@ def test_the_shipped_standard_round_trips(people, login):
 
     upload(client, assessment, content_of(workbook))
     page = preview(client, assessment).content.decode()
-    confirm(client, assessment, plan_of(page))
+    confirm(client, assessment, confirmation(page))
 
     assert 'data-count="unchanged">329<' in page
     assert stored(assessment, "STR-4.1").status == "satisfied"
@@ -1029,7 +1291,7 @@ def test_a_formula_is_read_as_its_saved_result(started, login, people):
 
     upload(client, started, content)
     page = preview(client, started).content.decode()
-    confirm(client, started, plan_of(page))
+    confirm(client, started, confirmation(page))
 
     assert "策略" in section(page, "New answers")
     assert stored(started, "STR-2.1").justification == "策略"

@@ -8,9 +8,11 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from assessments.interchange import excel, json_io, services
 from assessments.interchange.archive import read_assessment_file, write_archive
+from assessments.interchange.csv_io import answers_csv
 from assessments.interchange.errors import FileRefused
 from assessments.models import Assessment, Comment, Finding
 from tests.assessments.assessment_factories import PDF_BYTES, fingerprint
@@ -253,4 +255,101 @@ def test_the_import_page_refuses_a_questionnaire_workbook(filled, importer, logi
     assert response.status_code == 400
     assert WORKBOOK_REFUSAL in body
     assert "holds no assessment.json" not in body
+    assert fingerprint() == before
+
+
+CSV_REFUSAL = (
+    "This file is a CSV file, such as the answers downloaded from an assessment, "
+    "not an assessment file. A CSV file cannot be imported, not even one exported "
+    "by the portal: it holds only the answers. To import an assessment here, "
+    "upload the JSON or ZIP file exported by the portal, from the assessment's "
+    "Export tab: “Assessment file (JSON)” or “Assessment with evidence files (ZIP)”."
+)
+
+
+def test_the_import_page_refuses_the_answers_csv(filled, importer, login):
+    content = answers_csv(filled.assessment)
+    before = fingerprint()
+
+    response = login(importer.admin).post(
+        reverse("interchange:assessment-import", args=[importer.org.slug]),
+        {"file": SimpleUploadedFile("answers-1.csv", content, "text/csv")},
+        **ENGLISH,
+    )
+
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert CSV_REFUSAL in body
+    assert "cannot be read past line" not in body
+    assert fingerprint() == before
+
+
+def test_the_answers_csv_is_told_by_its_header_whatever_its_name(filled):
+    content = answers_csv(filled.assessment)
+
+    with pytest.raises(FileRefused) as refused:
+        upload("assessment.json", content)
+
+    assert refused.value.messages == [CSV_REFUSAL]
+
+
+def test_any_file_named_csv_is_refused_as_a_csv():
+    content = "编号;状态\nSTR-1.1;完全满足\n".encode()
+
+    with pytest.raises(FileRefused) as refused:
+        upload("answers.CSV", content)
+
+    assert refused.value.messages == [CSV_REFUSAL]
+
+
+@pytest.mark.parametrize(
+    ("content", "detected"),
+    [
+        ("评估说明\n见附件。".encode(), "text/plain"),
+        (b"<!doctype html><html><body>export</body></html>", "text/html"),
+        (PDF_BYTES, "application/pdf"),
+    ],
+    ids=["text", "html", "pdf"],
+)
+def test_a_file_that_is_plainly_no_json_says_what_to_upload(content, detected):
+    with pytest.raises(FileRefused) as refused:
+        upload("assessment.json", content)
+
+    assert refused.value.messages == [
+        f"The file is not JSON (its content reads as {detected}). To import an "
+        "assessment here, upload the JSON or ZIP file exported by the portal, "
+        "from the assessment's Export tab: “Assessment file (JSON)” or "
+        "“Assessment with evidence files (ZIP)”."
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"format": "aimrg-assessment",', '\n  {"format": 1'.encode("utf-16")],
+    ids=["utf-8", "utf-16"],
+)
+def test_damaged_json_named_csv_says_where_it_breaks(content):
+    with pytest.raises(FileRefused) as refused:
+        upload("assessment.csv", content)
+
+    (message,) = refused.value.messages
+    assert message.startswith("The file is not JSON: it cannot be read past line ")
+
+
+def test_the_api_refuses_the_answers_csv_as_the_page_does(filled, importer):
+    client = APIClient()
+    client.force_login(importer.admin)
+    before = fingerprint()
+
+    response = client.post(
+        f"/api/v1/organisations/{importer.org.slug}/import/",
+        {"file": SimpleUploadedFile("answers-1.csv", answers_csv(filled.assessment))},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "refused"
+    assert body["errors"]["file"] == [CSV_REFUSAL]
     assert fingerprint() == before
