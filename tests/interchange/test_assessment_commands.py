@@ -125,6 +125,21 @@ def test_it_names_the_problem_of_a_bad_file(importer, tmp_path):
         )
 
 
+def test_it_tells_a_csv_export_apart_from_an_assessment_file(importer, tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("code,status,justification\nSTR-1.1,satisfied,ok\n")
+
+    with pytest.raises(CommandError, match="not an assessment file"):
+        run(
+            "import_assessment",
+            str(path),
+            "--organisation",
+            "org-c",
+            "--user",
+            importer.admin.username,
+        )
+
+
 def test_it_refuses_an_unknown_assessment(db):
     with pytest.raises(CommandError, match="assessment 999999: no such assessment"):
         run("export_assessment", "999999")

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.interchange import json_io, services
-from assessments.interchange.archive import is_archive, open_archive
+from assessments.interchange import services
+from assessments.interchange.archive import read_assessment_file
 from assessments.interchange.errors import FileRefused
 from assessments.models import Organisation
 
@@ -78,10 +78,8 @@ class Command(BaseCommand):
             )
 
     def _import(self, handle, organisation, actor, with_reviews):
-        if is_archive(handle):
-            document, files = open_archive(handle)
-        else:
-            document, files = json_io.load(handle.read()), None
+        # Read as the import page reads an upload, with the same refusals.
+        document, files = read_assessment_file(handle)
         return services.assessment_import(
             organisation=organisation,
             document=document,
