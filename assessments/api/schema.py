@@ -4,13 +4,20 @@ drf-spectacular describes success responses from the serializers; the error
 bodies come from one exception handler, so they are added here to every
 operation rather than declared view by view. A view names the statuses
 particular to one of its actions in ``error_statuses``.
+
+Operations and objects are described only in words written for the API's
+readers, and translated: operations with ``extend_schema``, objects with
+``extend_schema_serializer(description=...)``. Docstrings, which the schema
+would otherwise take, are about how the code works.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiResponse
 
-from assessments.api.serializers.common import ErrorSerializer
+from assessments.api.serializers.common import ErrorSerializer, StrictSerializer
 
 ERROR_DESCRIPTIONS = {
     400: _("The input is invalid or the assessment's status does not allow it."),
@@ -32,13 +39,21 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class AutoSchema(SpectacularAutoSchema):
     """Add the error responses of the API's exception handler.
 
-    Operations are described only in words written for the API's readers,
-    given with ``extend_schema``: the views' docstrings, which the schema
-    would otherwise take, are about how the code works.
+    Leave out the docstrings of views and serializers, inherited ones
+    included, and mark the bodies that refuse undeclared fields as such.
     """
 
     def get_description(self) -> str:
         return ""
+
+    def _map_basic_serializer(self, serializer, direction):
+        serializer = force_instance(serializer)
+        schema = super()._map_basic_serializer(serializer, direction)
+        if not has_override(serializer, "description"):
+            schema.pop("description", None)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
 
     def _error_statuses(self) -> set[int]:
         statuses = {401, 403, 404}

@@ -1,7 +1,11 @@
 """The audit trail through the API: who changed what, and when."""
 
 from assessments import services
-from tests.assessments.assessment_factories import UserFactory, requirement
+from tests.assessments.assessment_factories import (
+    AssessmentFactory,
+    UserFactory,
+    requirement,
+)
 
 
 def test_it_lists_the_changes_of_an_assessment_newest_first(people, api):
@@ -49,6 +53,27 @@ def test_it_lists_the_membership_changes_of_an_organisation(people, api):
     assert response.status_code == 200
     assert (latest["kind"], latest["who"]) == ("membership", people.admin.username)
     assert "newcomer" in latest["subject"]
+
+
+def test_a_deleted_draft_is_listed_with_what_it_was(people, api):
+    draft = AssessmentFactory(organisation=people.org_a, title="Spare draft")
+    api(people.admin).delete(f"/api/v1/assessments/{draft.pk}/")
+
+    response = api(people.admin).get(
+        "/api/v1/organisations/org-a/history/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    latest = response.json()["results"][0]
+    assert response.status_code == 200
+    assert (latest["kind"], latest["action"]) == ("assessment", "-")
+    assert {"label": "title", "old": "Spare draft", "new": None} in latest["fields"]
+
+
+def test_the_schema_says_a_deleted_rows_values_after_are_null(people, api):
+    schema = api(people.viewer).get("/api/schema/", {"format": "json"}).json()
+
+    change = schema["components"]["schemas"]["FieldChange"]["properties"]
+    assert change["new"]["nullable"] is True
 
 
 def test_it_says_in_words_what_a_change_of_evidence_did(people, api):

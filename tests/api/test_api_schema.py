@@ -1,11 +1,28 @@
 """The OpenAPI schema and the Swagger UI page, under the site's script policy."""
 
+import importlib
+import inspect
+import pkgutil
 import re
 
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.utils import translation
+from django.utils.translation import gettext
 from drf_spectacular.validation import validate_schema
+
+import assessments.api.serializers
+
+# The modules whose serializers the schema describes.
+SERIALIZER_MODULES = [
+    *(
+        f"assessments.api.serializers.{module.name}"
+        for module in pkgutil.iter_modules(assessments.api.serializers.__path__)
+    ),
+    "maturity.api",
+    "reports.api",
+]
 
 
 @pytest.fixture
@@ -60,6 +77,62 @@ def test_operations_are_described_for_the_apis_readers_not_from_docstrings(schem
     for description in descriptions:
         assert "required_actions" not in description
         assert "queryset" not in description.lower()
+
+
+def _docstrings() -> set[str]:
+    return {
+        inspect.cleandoc(value.__doc__)
+        for name in SERIALIZER_MODULES
+        for value in vars(importlib.import_module(name)).values()
+        if inspect.isclass(value) and value.__doc__
+    }
+
+
+def test_objects_are_described_for_the_apis_readers_not_from_docstrings(people, api):
+    schema = api(people.viewer).get(
+        "/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    bodies = schema.json()["components"]["schemas"]
+
+    descriptions = {name: body.get("description") for name, body in bodies.items()}
+    assert not _docstrings() & set(descriptions.values())
+    assert descriptions["Membership"] == "A member of the organisation and their role."
+    assert descriptions["AuditorGrantUnlock"] == (
+        "The grant of the auditor just unlocked, with how many records of failed "
+        "logins were cleared."
+    )
+    assert descriptions["QuestionnaireApplied"] == (
+        "What applying the workbook saved, and what it left as it was."
+    )
+    assert descriptions["TokenCreateRequest"] is None
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_objects_are_described_in_the_users_language(people, api, language):
+    schema = api(people.viewer).get(
+        "/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    bodies = schema.json()["components"]["schemas"]
+    with translation.override(language):
+        assert bodies["Error"]["description"] == gettext(
+            "The body of every error response."
+        )
+        assert bodies["NewToken"]["description"] == gettext(
+            "The new API token, with its secret, which is shown only now."
+        )
+
+
+def test_request_bodies_say_they_take_no_other_fields(schema):
+    bodies = {
+        name: body
+        for name, body in schema["components"]["schemas"].items()
+        if name.endswith("Request")
+    }
+
+    assert len(bodies) > 15
+    for name, body in bodies.items():
+        assert body["additionalProperties"] is False, name
 
 
 def test_the_answer_update_documents_the_conflict(schema):

@@ -1,10 +1,10 @@
 """Answers: how each requirement of an assessment stands, with its version."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from assessments.api.serializers.common import UsernameField
+from assessments.api.serializers.common import StrictSerializer, UsernameField
 from assessments.models import AnswerStatus, EvidenceLink, Review
 from assessments.services.limits import TextLengthValidator
 
@@ -69,8 +69,11 @@ class AnswerSerializer(serializers.Serializer):
         return serializers.DateTimeField().to_representation(item.answer.updated_at)
 
 
-class AnswerUpdateSerializer(serializers.Serializer):
-    """The whole answer; a justification left out is emptied."""
+@extend_schema_serializer(
+    description=_("The whole answer; a justification left out is emptied.")
+)
+class AnswerUpdateSerializer(StrictSerializer):
+    read_serializer_class = AnswerSerializer
 
     status = serializers.ChoiceField(
         choices=AnswerStatus.choices,
@@ -89,9 +92,10 @@ class AnswerUpdateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description=_("Part of an answer; what is left out stays as stored.")
+)
 class AnswerPatchSerializer(AnswerUpdateSerializer):
-    """Part of an answer; what is left out stays as stored."""
-
     status = serializers.ChoiceField(
         choices=AnswerStatus.choices, allow_blank=True, required=False
     )

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from assessments.api.serializers.common import (
@@ -151,7 +151,7 @@ class OrganisationOfCallerField(serializers.SlugRelatedField):
         return organisations_of(self.context["request"].user)
 
 
-class AssessmentCreateSerializer(serializers.Serializer):
+class AssessmentCreateSerializer(StrictSerializer):
     organisation = OrganisationOfCallerField()
     framework = serializers.PrimaryKeyRelatedField(
         queryset=Framework.objects.all(),
@@ -173,8 +173,14 @@ class AssessmentCreateSerializer(serializers.Serializer):
         return data
 
 
+@extend_schema_serializer(
+    description=_(
+        "The fields of an assessment that may be changed; those left out stay "
+        "as they are. The status changes only through the transitions."
+    )
+)
 class AssessmentUpdateSerializer(StrictSerializer):
-    """The fields a PATCH may change; any other field it sends is refused."""
+    read_serializer_class = AssessmentSerializer
 
     title = serializers.CharField(max_length=200, required=False)
     scope = serializers.CharField(
@@ -198,15 +204,10 @@ class AssessmentUpdateSerializer(StrictSerializer):
                 "%(url)s{name}/, where {name} is one of %(names)s. GET %(url)s "
                 "lists the status changes you may make now."
             ) % {"url": transitions, "names": ", ".join(TRANSITIONS)}
-        if name in AssessmentSerializer.Meta.fields:
-            return gettext("“%(field)s” cannot be changed. Send only %(fields)s.") % {
-                "field": name,
-                "fields": ", ".join(accepted),
-            }
         return super().unexpected_field_message(name, accepted)
 
 
-class StartFromSerializer(serializers.Serializer):
+class StartFromSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
     scope = serializers.CharField(
         required=False,
@@ -230,7 +231,7 @@ class TransitionSerializer(serializers.Serializer):
     allowed = serializers.BooleanField(help_text=_("Whether you may make it now."))
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(StrictSerializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -284,6 +285,13 @@ class ScoreSerializer(serializers.Serializer):
     organisation = OrganisationScoreSerializer()
 
 
+@extend_schema_serializer(
+    description=_(
+        "The self-assessed and the verified levels of an assessment, by module "
+        "and for the organisation, with the requirements not yet met up to "
+        "each target."
+    )
+)
 class AssessmentScoreSerializer(serializers.Serializer):
     """The two readings of an assessment, as ``Score.to_dict()`` returns them."""
 
@@ -308,12 +316,14 @@ class FieldChangeSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The value before; null when it was not recorded."),
     )
-    new = serializers.CharField()
+    new = serializers.CharField(
+        allow_null=True,
+        help_text=_("The value after; null when the row was deleted."),
+    )
 
 
+@extend_schema_serializer(description=_("One recorded change of the audit trail."))
 class ChangeSerializer(serializers.Serializer):
-    """One recorded change of the audit trail."""
-
     when = serializers.DateTimeField()
     who = serializers.CharField(help_text=_("Username; empty when unknown."))
     kind = serializers.CharField(

@@ -8,8 +8,10 @@ refused as invalid input, never linked.
 
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from assessments.models import Evidence
@@ -27,9 +29,8 @@ class ProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(description=_("The body of every error response."))
 class ErrorSerializer(serializers.Serializer):
-    """The body of every error response."""
-
     code = serializers.CharField(
         help_text=_("Machine-readable reason, such as not_found or conflict.")
     )
@@ -63,10 +64,22 @@ class StrictSerializer(serializers.Serializer):
 
     DRF drops undeclared fields without a word, so a client that sends a
     misspelt or read-only field would never learn that it had no effect.
-    A subclass may word the refusal of a field in ``unexpected_field_message``.
+    The fields of ``read_serializer_class``, the object as responses show
+    it, are refused as fields that cannot be changed. A subclass may word
+    the refusal of a field in ``unexpected_field_message``.
     """
 
+    # Django's CSRF check reads the session's token from a form body as
+    # well as from its header, so a browser's form upload sends it along.
+    form_fields = frozenset({"csrfmiddlewaretoken"})
+    read_serializer_class: type[serializers.Serializer] | None = None
+
     def unexpected_field_message(self, name: str, accepted: list[str]) -> str:
+        if name in self._read_fields():
+            return gettext("“%(field)s” cannot be changed. Send only %(fields)s.") % {
+                "field": name,
+                "fields": ", ".join(accepted),
+            }
         if not accepted:
             return gettext(
                 "“%(field)s” is not a field of this request, which takes none. "
@@ -76,12 +89,18 @@ class StrictSerializer(serializers.Serializer):
             "“%(field)s” is not a field of this request. Send only %(fields)s."
         ) % {"field": name, "fields": ", ".join(accepted)}
 
+    def _read_fields(self) -> set[str]:
+        if self.read_serializer_class is None:
+            return set()
+        return set(self.read_serializer_class().fields)
+
     def to_internal_value(self, data):
         unexpected = {}
         if isinstance(data, Mapping):
             accepted = [
                 name for name, field in self.fields.items() if not field.read_only
             ]
+            ignored = self.form_fields if isinstance(data, QueryDict) else ()
             unexpected = {
                 name: [
                     serializers.ErrorDetail(
@@ -90,7 +109,7 @@ class StrictSerializer(serializers.Serializer):
                     )
                 ]
                 for name in data
-                if name not in accepted
+                if name not in accepted and name not in ignored
             }
 
         try:
@@ -102,6 +121,10 @@ class StrictSerializer(serializers.Serializer):
         if unexpected:
             raise serializers.ValidationError(unexpected)
         return value
+
+
+class EmptyRequestSerializer(StrictSerializer):
+    """The body of an action that takes no fields: nothing, or ``{}``."""
 
 
 class UsernameField(serializers.CharField):

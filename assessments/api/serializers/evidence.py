@@ -2,12 +2,14 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from assessments.api.serializers.common import (
     DateField,
     EvidenceField,
     RequirementField,
+    StrictSerializer,
     UsernameField,
 )
 from assessments.models import Evidence, EvidenceKind, EvidenceLink
@@ -78,9 +80,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
         )
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
-    """A file (sent as multipart/form-data), a link or a note."""
-
+@extend_schema_serializer(
+    description=_("A file (sent as multipart/form-data), a link or a note.")
+)
+class EvidenceCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(
@@ -124,6 +127,6 @@ class EvidenceCreateSerializer(serializers.Serializer):
         return data
 
 
-class EvidenceLinkCreateSerializer(serializers.Serializer):
+class EvidenceLinkCreateSerializer(StrictSerializer):
     evidence = EvidenceField(help_text=_("Id of an evidence item of the assessment."))
     requirement = RequirementField(help_text=_("Code of the requirement it supports."))

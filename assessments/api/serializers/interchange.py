@@ -1,9 +1,11 @@
 """Assessment files and questionnaire workbooks: uploads, plans, imports."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from assessments.api.serializers.assessments import AssessmentSerializer
+from assessments.api.serializers.common import StrictSerializer
 from assessments.models import AnswerStatus
 
 
@@ -13,7 +15,7 @@ def _status_field(**kwargs) -> serializers.ChoiceField:
     )
 
 
-class AssessmentImportCreateSerializer(serializers.Serializer):
+class AssessmentImportCreateSerializer(StrictSerializer):
     file = serializers.FileField(
         help_text=_(
             "The assessment file: JSON, or the ZIP archive with its evidence files."
@@ -29,9 +31,8 @@ class AssessmentImportCreateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(description=_("What the import created."))
 class AssessmentImportSerializer(serializers.Serializer):
-    """What the import created."""
-
     assessment = AssessmentSerializer(help_text=_("The new draft assessment."))
     answers = serializers.IntegerField()
     evidence = serializers.IntegerField(help_text=_("Evidence items created."))
@@ -57,13 +58,13 @@ class AssessmentImportSerializer(serializers.Serializer):
     )
 
 
-class WorkbookUploadSerializer(serializers.Serializer):
+class WorkbookUploadSerializer(StrictSerializer):
     file = serializers.FileField(
         help_text=_("The questionnaire workbook (.xlsx), downloaded and filled in.")
     )
 
 
-class WorkbookApplySerializer(serializers.Serializer):
+class WorkbookApplySerializer(StrictSerializer):
     file = serializers.FileField(
         help_text=_("The same workbook as sent for the preview.")
     )
@@ -73,9 +74,12 @@ class WorkbookApplySerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description=_(
+        "What would keep the assessment from being submitted once a row is saved."
+    )
+)
 class PlannedProblemSerializer(serializers.Serializer):
-    """What would keep the assessment from being submitted once a row is saved."""
-
     kind = serializers.CharField(
         help_text=_(
             "unanswered, no_evidence, unconfirmed_evidence or no_justification, "
@@ -85,9 +89,10 @@ class PlannedProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(
+    description=_("One row of a workbook that differs from the answer in the portal.")
+)
 class PlannedChangeSerializer(serializers.Serializer):
-    """One row of a workbook that differs from the answer in the portal."""
-
     row = serializers.IntegerField(help_text=_("Row of the workbook."))
     requirement = serializers.CharField(source="code")
     status = _status_field(help_text=_("The status in the workbook; empty for none."))
@@ -109,9 +114,10 @@ class PlannedChangeSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description=_("What applying the workbook saves, and what it leaves as it is.")
+)
 class QuestionnairePlanSerializer(serializers.Serializer):
-    """What applying the workbook saves, and what it leaves as it is."""
-
     plan = serializers.CharField(
         source="digest",
         help_text=_("Send it back to apply exactly this plan."),
@@ -139,6 +145,9 @@ class QuestionnairePlanSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description=_("What applying the workbook saved, and what it left as it was.")
+)
 class QuestionnaireAppliedSerializer(QuestionnairePlanSerializer):
     saved = serializers.SerializerMethodField(
         help_text=_("Answers saved: the new and the changed ones.")

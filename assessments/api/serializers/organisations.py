@@ -1,9 +1,14 @@
 """Organisations, their members and the auditors of their assessments."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from assessments.api.serializers.common import DateField, UsernameField
+from assessments.api.serializers.common import (
+    DateField,
+    StrictSerializer,
+    UsernameField,
+)
 from assessments.models import AuditorGrant, Membership, Organisation, Role
 from assessments.permissions import role_in
 from assessments.selectors.lockouts import locked_out_usernames
@@ -41,6 +46,7 @@ class LockoutFields:
         return self.context["attempts_reset"]
 
 
+@extend_schema_serializer(description=_("A member of the organisation and their role."))
 class MembershipSerializer(LockoutFields, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
@@ -66,6 +72,11 @@ class MembershipSerializer(LockoutFields, serializers.ModelSerializer):
         read_only_fields = ["id", "role", "created_at"]
 
 
+@extend_schema_serializer(
+    description=_(
+        "The member just unlocked, with how many records of failed logins were cleared."
+    )
+)
 class MembershipUnlockSerializer(MembershipSerializer):
     attempts_reset = serializers.SerializerMethodField(
         help_text=_(
@@ -78,7 +89,7 @@ class MembershipUnlockSerializer(MembershipSerializer):
         fields = [*MembershipSerializer.Meta.fields, "attempts_reset"]
 
 
-class MembershipCreateSerializer(serializers.Serializer):
+class MembershipCreateSerializer(StrictSerializer):
     identifier = serializers.CharField(
         max_length=254,
         help_text=_("Username or e-mail address of an existing account."),
@@ -86,10 +97,18 @@ class MembershipCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class MembershipUpdateSerializer(serializers.Serializer):
+class MembershipUpdateSerializer(StrictSerializer):
+    read_serializer_class = MembershipSerializer
+
     role = serializers.ChoiceField(choices=Role.choices)
 
 
+@extend_schema_serializer(
+    description=_(
+        "A third-party auditor's access to the assessment, until it expires or "
+        "is revoked."
+    )
+)
 class AuditorGrantSerializer(LockoutFields, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     granted_by = UsernameField()
@@ -117,6 +136,12 @@ class AuditorGrantSerializer(LockoutFields, serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    description=_(
+        "The grant of the auditor just unlocked, with how many records of "
+        "failed logins were cleared."
+    )
+)
 class AuditorGrantUnlockSerializer(AuditorGrantSerializer):
     attempts_reset = serializers.SerializerMethodField(
         help_text=_(
@@ -129,7 +154,7 @@ class AuditorGrantUnlockSerializer(AuditorGrantSerializer):
         fields = [*AuditorGrantSerializer.Meta.fields, "attempts_reset"]
 
 
-class AuditorGrantCreateSerializer(serializers.Serializer):
+class AuditorGrantCreateSerializer(StrictSerializer):
     identifier = serializers.CharField(
         max_length=254,
         help_text=_("Username or e-mail address of the auditor's account."),

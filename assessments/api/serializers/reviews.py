@@ -6,6 +6,7 @@ from rest_framework import serializers
 from assessments.api.serializers.common import (
     EvidenceField,
     RequirementField,
+    StrictSerializer,
     UsernameField,
 )
 from assessments.models import Comment, Finding, FindingKind, Review, Severity, Verdict
@@ -38,7 +39,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReviewCreateSerializer(serializers.Serializer):
+class ReviewCreateSerializer(StrictSerializer):
     requirement = RequirementField(help_text=_("Code of the answered requirement."))
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     comment = serializers.CharField(
@@ -59,7 +60,7 @@ class ReviewCreateSerializer(serializers.Serializer):
     )
 
 
-class PageAcceptSerializer(serializers.Serializer):
+class PageAcceptSerializer(StrictSerializer):
     page = serializers.CharField(
         max_length=40,
         help_text=_(
@@ -124,7 +125,7 @@ class CommentSerializer(serializers.ModelSerializer):
         return comment.answer.requirement.code if comment.answer_id else None
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(StrictSerializer):
     requirement = RequirementField(
         required=False,
         allow_null=True,
@@ -157,7 +158,7 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
-class FindingWriteSerializer(serializers.Serializer):
+class FindingWriteSerializer(StrictSerializer):
     requirement = RequirementField(
         required=False,
         allow_null=True,

@@ -1,10 +1,11 @@
 """Personal API tokens: their names and expiry, and the secret once."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from assessments.api.models import PersonalToken
-from assessments.api.serializers.common import DateField
+from assessments.api.serializers.common import DateField, StrictSerializer
 
 
 class PersonalTokenSerializer(serializers.ModelSerializer):
@@ -22,6 +23,9 @@ class PersonalTokenSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    description=_("The new API token, with its secret, which is shown only now.")
+)
 class NewTokenSerializer(PersonalTokenSerializer):
     """A token just created, with its secret from the serializer's context."""
 
@@ -37,7 +41,7 @@ class NewTokenSerializer(PersonalTokenSerializer):
         return self.context["secret"]
 
 
-class TokenCreateSerializer(serializers.Serializer):
+class TokenCreateSerializer(StrictSerializer):
     name = serializers.CharField(
         max_length=100, help_text=_("What the token is for, such as “CI export”.")
     )

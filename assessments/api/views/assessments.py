@@ -25,6 +25,7 @@ from assessments.api.serializers.assessments import (
     TransitionRequestSerializer,
     TransitionSerializer,
 )
+from assessments.api.serializers.common import EmptyRequestSerializer
 from assessments.api.serializers.organisations import (
     AuditorGrantCreateSerializer,
     AuditorGrantSerializer,
@@ -323,6 +324,7 @@ class AuditorGrantViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request, assessment_pk=None, pk=None):
         grant = get_object_or_404(self.get_queryset(), pk=pk)
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
         grant = services.auditor_revoke(grant=grant, actor=request.user)
         return Response(AuditorGrantSerializer(grant).data)
 
@@ -339,6 +341,7 @@ class AuditorGrantViewSet(
     @action(detail=True, methods=["post"])
     def unlock(self, request, assessment_pk=None, pk=None):
         grant = get_object_or_404(self.get_queryset(), pk=pk)
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
         reset = services.auditor_unlock(grant=grant, actor=request.user)
         return Response(
             AuditorGrantUnlockSerializer(grant, context={"attempts_reset": reset}).data

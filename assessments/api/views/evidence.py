@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from assessments import services, uploads
 from assessments.api.renderers import PassthroughRenderer
+from assessments.api.serializers.common import EmptyRequestSerializer
 from assessments.api.serializers.evidence import (
     EvidenceCreateSerializer,
     EvidenceLinkCreateSerializer,
@@ -186,5 +187,7 @@ class EvidenceLinkViewSet(mixins.ListModelMixin, AssessmentChildViewSet):
     )
     @action(detail=True, methods=["post"])
     def reconfirm(self, request, *args, **kwargs):
-        link = services.evidence_reconfirm(link=self.get_object(), actor=request.user)
+        link = self.get_object()
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        link = services.evidence_reconfirm(link=link, actor=request.user)
         return Response(EvidenceLinkSerializer(link).data)

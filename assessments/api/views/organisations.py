@@ -13,6 +13,7 @@ from assessments.api import services as api_services
 from assessments.api.models import PersonalToken
 from assessments.api.pagination import SelectorPagination
 from assessments.api.serializers.assessments import ChangeSerializer
+from assessments.api.serializers.common import EmptyRequestSerializer
 from assessments.api.serializers.organisations import (
     MembershipCreateSerializer,
     MembershipSerializer,
@@ -147,6 +148,7 @@ class MembershipViewSet(
     @action(detail=True, methods=["post"])
     def unlock(self, request, *args, **kwargs):
         membership = self.get_object()
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
         reset = membership_unlock(membership=membership, actor=request.user)
         return Response(
             MembershipUnlockSerializer(

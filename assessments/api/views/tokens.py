@@ -22,7 +22,7 @@ from assessments.api.throttles import TokenCreateThrottle
         summary=_("Create an API token"),
         description=_(
             "The secret is in the response only; store it. How many tokens a "
-            "person may create an hour is limited (throttle scope ``token``)."
+            "person may create an hour is limited."
         ),
         request=TokenCreateSerializer,
         responses={201: NewTokenSerializer},
