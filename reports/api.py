@@ -1,9 +1,10 @@
 """PDF reports in the REST API: ask for one, follow it, download it.
 
 Asking returns the report that stands for the assessment as it is now
-(200), or queues a new rendering (202); the client then reads the report
-until it is done or failed, and downloads the file. Rendering happens in a
-Celery worker.
+(200), or queues a new rendering (202), or says that the task queue could
+not be reached (503, the report failed); the client then reads the report
+until it is no longer pending, and downloads the file. Rendering happens in
+a Celery worker.
 """
 
 import logging
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -28,16 +29,40 @@ from reports.models import Report
 logger = logging.getLogger(__name__)
 
 
+class PhaseField(serializers.ChoiceField):
+    """The phase of a report, told from its record and the clock."""
+
+    def __init__(self, **kwargs):
+        choices = [phase.value for phase in selectors.Phase]
+        super().__init__(choices=choices, source="*", read_only=True, **kwargs)
+
+    def to_representation(self, report):
+        return str(selectors.report_phase(report))
+
+
 class ReportSerializer(serializers.ModelSerializer):
     number = serializers.CharField(
         read_only=True,
         help_text=_("The report's identifier as printed on its cover, R-000012."),
     )
     requested_by = UsernameField()
-    pending = serializers.BooleanField(
-        source="is_pending",
-        read_only=True,
-        help_text=_("Queued or rendering: read the report again later."),
+    phase = PhaseField(
+        help_text=_(
+            "How the report stands, as the report pages tell it: pending (queued "
+            "or rendering); stalled (queued, and no worker took it within half "
+            "a minute: the workers may be stopped or busy, and retry sends it "
+            "again); retrying (the worker rendering it stopped, and the task "
+            "queue will hand it to another worker); done; failed (error says "
+            "why, and retry asks for it again); abandoned (the worker rendering "
+            "it stopped and no other took it up; retry asks for it again). The "
+            "status stays rendering while retrying or abandoned."
+        )
+    )
+    pending = serializers.SerializerMethodField(
+        help_text=_(
+            "True while the report may still come without anyone acting: the "
+            "phase is pending, stalled or retrying. Read the report again later."
+        )
     )
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to fetch the PDF once it is done; null before.")
@@ -56,6 +81,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "status",
+            "phase",
             "pending",
             "error",
             "final",
@@ -69,6 +95,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "earlier_state",
         ]
         read_only_fields = fields
+
+    def get_pending(self, report) -> bool:
+        return selectors.is_waiting(report)
 
     def get_earlier_state(self, report) -> bool | None:
         comparison = self.context.get("comparison")
@@ -89,6 +118,15 @@ class ReportRequestSerializer(StrictSerializer):
     """The body of a request for a report: nothing, or an empty object."""
 
 
+UNREACHABLE = OpenApiResponse(
+    ReportSerializer,
+    description=_(
+        "The task queue could not be reached: the report is failed, and its "
+        "error says so. Ask again in a few minutes."
+    ),
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("List the reports of an assessment")),
     retrieve=extend_schema(summary=_("Read how a report stands")),
@@ -97,10 +135,11 @@ class ReportRequestSerializer(StrictSerializer):
         description=_(
             "Answers 200 with the report already standing for the assessment's "
             "current state, done or still pending, or 202 with a new rendering "
-            "queued."
+            "queued, or 503 with the report failed when the task queue could "
+            "not be reached."
         ),
         request=None,
-        responses={200: ReportSerializer, 202: ReportSerializer},
+        responses={200: ReportSerializer, 202: ReportSerializer, 503: UNREACHABLE},
     ),
 )
 class ReportViewSet(
@@ -124,29 +163,38 @@ class ReportViewSet(
     def create(self, request, *args, **kwargs):
         ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
         asked = services.report_ask(assessment=self.assessment, actor=request.user)
-        return Response(
-            ReportSerializer(asked.report, context=self.get_serializer_context()).data,
-            status=status.HTTP_202_ACCEPTED if asked.made else status.HTTP_200_OK,
+        return self._answer(
+            asked,
+            status.HTTP_202_ACCEPTED if asked.made else status.HTTP_200_OK,
         )
 
     @extend_schema(
-        summary=_("Ask again after a failed rendering"),
+        summary=_("Ask again for a failed report, or send a stalled one again"),
         description=_(
-            "Only a failed report can be tried again; for any other the answer "
-            "is 400 with the code not_failed. Ask for a report to get the one "
-            "standing for the assessment as it is."
+            "A failed or abandoned report is asked for again: the answer is the "
+            "new report. A stalled one is sent to the workers again: the answer "
+            "is the same report. For any other the answer is 400 with the code "
+            "not_failed; ask for a report to get the one standing for the "
+            "assessment as it is. 503 with the report failed when the task "
+            "queue could not be reached."
         ),
         request=None,
-        responses={202: ReportSerializer},
+        responses={202: ReportSerializer, 503: UNREACHABLE},
     )
     @action(detail=True, methods=["post"])
     def retry(self, request, *args, **kwargs):
         report = self.get_object()
         ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
-        report = services.report_retry(report=report, actor=request.user)
+        asked = services.report_retry(report=report, actor=request.user)
+        return self._answer(asked, status.HTTP_202_ACCEPTED)
+
+    def _answer(self, asked: services.Asked, code: int) -> Response:
+        """Answer with the report asked for; 503 when the queue refused it."""
+        if asked.unreachable:
+            code = status.HTTP_503_SERVICE_UNAVAILABLE
         return Response(
-            ReportSerializer(report, context=self.get_serializer_context()).data,
-            status=status.HTTP_202_ACCEPTED,
+            ReportSerializer(asked.report, context=self.get_serializer_context()).data,
+            status=code,
         )
 
     @extend_schema(

@@ -12,11 +12,12 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from assessments.models import (
     Answer,
@@ -47,6 +48,14 @@ READINGS = ("auto", SELF, VERIFIED)
 
 # Slack over the hard time limit for clocks and the pool's kill to agree.
 CLAIM_MARGIN = datetime.timedelta(seconds=5)
+# Slack over the broker's redelivery for the message to reach a free worker.
+REDELIVERY_MARGIN = datetime.timedelta(seconds=30)
+# How long a report may wait in the queue before the pages stop promising it
+# within a minute. An idle worker takes a queued report within a second or
+# two, since each process prefetches one message, so half a minute in the
+# queue already means that every worker is stopped or busy with other
+# reports, and the promise can no longer be kept.
+STALLED_AFTER = datetime.timedelta(seconds=30)
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 # How many of the largest gaps against target the summary spells out.
@@ -54,6 +63,25 @@ SUMMARY_GAPS = 5
 
 
 # ---------------------------------------------------------------- records
+
+
+class Phase(StrEnum):
+    """How a report stands for whoever waits for it: its record and the clock."""
+
+    # Queued or rendering, and within the time that takes.
+    PENDING = "pending"
+    # Queued for longer than an idle worker takes to pick a report up.
+    STALLED = "stalled"
+    # Its attempt died, and the broker is yet to hand the message on.
+    RETRYING = "retrying"
+    DONE = "done"
+    FAILED = "failed"
+    # Its attempt died, and no worker took it up again.
+    ABANDONED = "abandoned"
+
+
+# Phases in which the report may still come without anyone acting.
+WAITING_PHASES = frozenset({Phase.PENDING, Phase.STALLED, Phase.RETRYING})
 
 
 def claim_expiry() -> datetime.timedelta:
@@ -65,28 +93,76 @@ def claim_expiry() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + CLAIM_MARGIN
 
 
-def is_abandoned(report: Report) -> bool:
-    """Return whether ``report`` is rendering under a claim that has expired."""
-    return (
-        report.status == ReportStatus.RENDERING
-        and report.started_at is not None
-        and report.started_at < timezone.now() - claim_expiry()
+def redelivery_expiry() -> datetime.timedelta:
+    """Return the age past which no worker takes up a dead attempt's report again.
+
+    A worker that dies leaves its message unacknowledged. The broker hands
+    it to another worker once the visibility timeout has passed since it
+    delivered the message, which was no later than the claim, at its next
+    sweep for such messages. Tasks run in-process are never handed on: their
+    attempt is given up once its claim expires.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return claim_expiry()
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    # Kombu's defaults for the Redis transport, for options left unset.
+    visibility = options.get("visibility_timeout", 3600)
+    sweep = options.get("unacked_restore_interval", 10) * options.get(
+        "unacked_restore_throttle", 10
     )
+    redelivered = datetime.timedelta(seconds=visibility + sweep) + REDELIVERY_MARGIN
+    return max(redelivered, claim_expiry())
+
+
+def report_phase(report: Report) -> Phase:
+    """Return how ``report`` stands for whoever waits for it.
+
+    The pages, the status endpoint and the API all tell a report's state
+    from this one reading, so that they never disagree.
+    """
+    if report.status == ReportStatus.QUEUED:
+        return Phase.STALLED if is_stalled(report) else Phase.PENDING
+    if report.status == ReportStatus.RENDERING:
+        if report.started_at is None:
+            return Phase.PENDING
+        age = timezone.now() - report.started_at
+        if age < claim_expiry():
+            return Phase.PENDING
+        if age < redelivery_expiry():
+            return Phase.RETRYING
+        return Phase.ABANDONED
+    return Phase(report.status)
+
+
+def is_waiting(report: Report) -> bool:
+    """Return whether ``report`` may still come without anyone acting."""
+    return report_phase(report) in WAITING_PHASES
 
 
 def is_stalled(report: Report) -> bool:
-    """Return whether ``report`` has waited in the queue longer than a claim lives.
+    """Return whether ``report`` has waited in the queue longer than it should.
 
-    Workers take a queued report well within that time; a longer wait means
-    its message was lost (the broker restarted without keeping its data, or
-    was unreachable when the request committed) or no worker is running.
-    Asking for the report again sends its message again; the task is
-    idempotent, so a message that was only slow does no harm.
+    The message may have been lost (the broker restarted without keeping
+    its data), or no worker is running, or every one is busy. Asking for
+    the report again sends its message again; the task is idempotent, so a
+    message that was only slow does no harm.
     """
     return (
         report.status == ReportStatus.QUEUED
-        and report.requested_at < timezone.now() - claim_expiry()
+        and report.requested_at < timezone.now() - STALLED_AFTER
     )
+
+
+RETRYING_LABEL = gettext_lazy("To be tried again")
+
+
+def phase_label(report: Report, phase: Phase) -> str:
+    """Return the badge of ``report`` in ``phase``, agreeing with what it says."""
+    if phase == Phase.RETRYING:
+        return str(RETRYING_LABEL)
+    if phase == Phase.ABANDONED:
+        return str(ReportStatus.FAILED.label)
+    return str(ReportStatus(report.status).label)
 
 
 def reports_of(assessment) -> list[Report]:
@@ -245,6 +321,14 @@ class ListedReport:
     # Rendering or done, and showing the assessment as it stands.
     current: bool
 
+    @property
+    def phase(self) -> Phase:
+        return report_phase(self.report)
+
+    @property
+    def phase_label(self) -> str:
+        return phase_label(self.report, self.phase)
+
 
 @dataclass(frozen=True)
 class ReportListing:
@@ -274,26 +358,26 @@ def report_listing(assessment) -> ReportListing:
     )
 
 
-def report_phase(report: Report) -> str:
-    """Return what a person waits for: pending, done, failed or abandoned."""
-    if is_abandoned(report):
-        return "abandoned"
-    if report.is_pending:
-        return "pending"
-    return report.status
+def _local_label(moment) -> str:
+    """Return ``moment`` in local time as the pages print it, or nothing."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def report_state(report: Report) -> dict:
     """Return the state of ``report`` as plain data, for the status endpoint."""
     phase = report_phase(report)
+    retry_by = (
+        report.started_at + redelivery_expiry() if phase == Phase.RETRYING else None
+    )
     return {
         "id": report.pk,
-        "phase": phase,
+        "phase": str(phase),
+        "phase_label": phase_label(report, phase),
         "number": report.number,
         "status": report.status,
         "status_label": str(ReportStatus(report.status).label),
-        "pending": phase == "pending",
-        "stalled": is_stalled(report),
+        "pending": phase in WAITING_PHASES,
+        "stalled": phase == Phase.STALLED,
         "error": report.error,
         "final": report.final,
         "page_count": report.page_count,
@@ -301,11 +385,9 @@ def report_state(report: Report) -> dict:
         "size_label": filesizeformat(report.size) if report.size else "",
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         # When the rendering ended, in local time, as the pages print it.
-        "finished_label": (
-            timezone.localtime(report.finished_at).strftime("%Y-%m-%d %H:%M")
-            if report.finished_at
-            else ""
-        ),
+        "finished_label": _local_label(report.finished_at),
+        # By when a report whose worker stopped is taken up again, if at all.
+        "retry_by_label": _local_label(retry_by),
         "detail_url": report.get_absolute_url(),
         "download_url": report.get_download_url() if report.is_done else None,
     }

@@ -24,6 +24,11 @@ def _get_report(assessment, pk):
     return report
 
 
+def _status_code(asked: services.Asked, status: int) -> int:
+    """Return ``status``, or 503 when the task queue refused the report's message."""
+    return 503 if asked.unreachable else status
+
+
 @login_required
 @require_GET
 def report_list(request, pk):
@@ -46,10 +51,13 @@ def report_request(request, pk):
     assessment = get_assessment(request.user, pk)
 
     asked = services.report_ask(assessment=assessment, actor=request.user)
-    report, made = asked.report, asked.made
+    report = asked.report
     if wants_json(request):
-        return JsonResponse(selectors.report_state(report), status=202 if made else 200)
-    if not made:
+        return JsonResponse(
+            selectors.report_state(report),
+            status=_status_code(asked, 202 if asked.made else 200),
+        )
+    if not asked.made and not asked.unreachable:
         messages.info(
             request,
             _(
@@ -100,15 +108,23 @@ def report_retry(request, pk, report):
     report = _get_report(assessment, report)
 
     try:
-        retried = services.report_retry(report=report, actor=request.user)
+        asked = services.report_retry(report=report, actor=request.user)
     except ValidationError as error:
         if wants_json(request):
             return JsonResponse({"errors": error.messages}, status=400)
         messages.error(request, error.messages[0])
         return redirect(report)
     if wants_json(request):
-        return JsonResponse(selectors.report_state(retried), status=202)
-    return redirect(retried)
+        return JsonResponse(
+            selectors.report_state(asked.report), status=_status_code(asked, 202)
+        )
+    if asked.report.pk == report.pk and not asked.unreachable:
+        messages.info(
+            request,
+            _("Report %(number)s was sent to the workers again.")
+            % {"number": report.number},
+        )
+    return redirect(asked.report)
 
 
 @login_required

@@ -1,9 +1,9 @@
 // Report state that follows itself: each [data-report-state] block asks the
-// JSON status endpoint while the report is queued or rendering and updates
-// its fields, its badge and the parts shown in each phase (pending, done,
-// failed, abandoned), and the offer to send a stalled request again. Loaded from the portal's own static files; the
-// Content-Security-Policy forbids inline scripts. Without this script the
-// status page refreshes itself (<noscript>).
+// JSON status endpoint while the report may still come (phases pending,
+// stalled and retrying) and updates its fields, its badge and the parts
+// shown in each phase (reports.selectors.Phase). Loaded from the portal's
+// own static files; the Content-Security-Policy forbids inline scripts.
+// Without this script the status page refreshes itself (<noscript>).
 (function () {
   "use strict";
 
@@ -19,13 +19,10 @@
       node.textContent = value === null || value === undefined ? "" : value;
     });
     root.querySelectorAll("[data-report-badge]").forEach(function (node) {
-      node.className = "badge badge--report-" + state.status;
+      node.className = "badge badge--report-" + state.phase;
     });
     root.querySelectorAll("[data-report-when]").forEach(function (node) {
       node.hidden = node.dataset.reportWhen.split(" ").indexOf(state.phase) === -1;
-    });
-    root.querySelectorAll("[data-report-stalled]").forEach(function (node) {
-      node.hidden = !(state.pending && state.stalled);
     });
     root.querySelectorAll("[data-report-download]").forEach(function (node) {
       if (state.download_url) {

@@ -313,22 +313,103 @@ def test_it_names_the_download_in_chinese_without_unsafe_characters(people):
     )
 
 
-def test_it_tells_an_abandoned_render_from_a_pending_one(people):
-    report = Report.objects.create(
+def rendering_since(people, age) -> Report:
+    return Report.objects.create(
         assessment=people.assessment,
         revision="a" * 64,
         requested_by=people.viewer,
         status=ReportStatus.RENDERING,
-        started_at=timezone.now(),
+        started_at=timezone.now() - age,
+        attempts=1,
+    )
+
+
+SECOND = datetime.timedelta(seconds=1)
+
+
+def test_a_render_within_its_claim_is_pending(people):
+    state = selectors.report_state(rendering_since(people, datetime.timedelta(0)))
+
+    assert state["phase"] == "pending"
+    assert state["pending"] is True
+    assert state["retry_by_label"] == ""
+
+
+def test_a_dead_attempt_is_tried_again_until_the_broker_would_have_handed_it_on(
+    people,
+):
+    report = rendering_since(people, selectors.claim_expiry() + SECOND)
+
+    with translation.override("en"):
+        state = selectors.report_state(report)
+
+    retry_by = timezone.localtime(report.started_at + selectors.redelivery_expiry())
+    assert state["phase"] == "retrying"
+    assert state["pending"] is True
+    assert state["status"] == "rendering"
+    assert state["phase_label"] == "To be tried again"
+    assert state["retry_by_label"] == retry_by.strftime("%Y-%m-%d %H:%M")
+
+
+def test_a_dead_attempt_no_worker_took_up_again_is_abandoned(people):
+    report = rendering_since(people, selectors.redelivery_expiry() + SECOND)
+
+    with translation.override("en"):
+        state = selectors.report_state(report)
+
+    assert state["phase"] == "abandoned"
+    assert state["pending"] is False
+    assert state["phase_label"] == "Failed"
+    assert state["download_url"] is None
+
+
+def test_the_broker_hands_a_message_on_after_its_visibility_timeout(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_TASK_TIME_LIMIT = 300
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 600,
+        "unacked_restore_interval": 30,
+        "unacked_restore_throttle": 1,
+    }
+
+    # The timeout, a sweep for unacknowledged messages, and the margin.
+    assert selectors.redelivery_expiry() == datetime.timedelta(seconds=660)
+    assert selectors.claim_expiry() == datetime.timedelta(seconds=305)
+
+
+def test_a_dead_attempt_run_in_process_is_abandoned_once_its_claim_expires(
+    people, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    report = rendering_since(people, selectors.claim_expiry() + SECOND)
+
+    assert selectors.redelivery_expiry() == selectors.claim_expiry()
+    assert selectors.report_state(report)["phase"] == "abandoned"
+
+
+def test_a_report_queued_longer_than_a_worker_takes_is_stalled(people):
+    report = Report.objects.create(
+        assessment=people.assessment, revision="a" * 64, requested_by=people.viewer
     )
     assert selectors.report_state(report)["phase"] == "pending"
 
-    report.started_at -= selectors.claim_expiry() + datetime.timedelta(seconds=1)
+    report.requested_at -= selectors.STALLED_AFTER + SECOND
 
-    state = selectors.report_state(report)
-    assert state["phase"] == "abandoned"
-    assert state["pending"] is False
-    assert state["download_url"] is None
+    with translation.override("en"):
+        state = selectors.report_state(report)
+    assert state["phase"] == "stalled"
+    assert state["stalled"] is True
+    assert state["pending"] is True
+    assert state["phase_label"] == "Queued"
+
+
+def test_the_list_tells_each_report_by_the_same_phase(people):
+    report = rendering_since(people, selectors.claim_expiry() + SECOND)
+
+    listed = selectors.report_listing(people.assessment).reports
+
+    assert [item.phase for item in listed] == ["retrying"]
+    assert listed[0].phase_label == selectors.report_state(report)["phase_label"]
 
 
 def test_it_shows_no_verified_reading_before_any_verdict(people):

@@ -4,6 +4,7 @@ import datetime
 import re
 from urllib.parse import quote
 
+import kombu.exceptions
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import Status
-from reports import storage
+from reports import selectors, storage
 from reports.models import Report, ReportStatus
 
 PDF = b"%PDF-1.4\n% a report\n%%EOF\n"
@@ -335,7 +336,10 @@ def test_the_kept_report_says_when_it_was_rendered_and_what_it_shows(
         "</span>. It shows the assessment as it was finalised on 2026-01-15 and "
         "is kept for good.</p>"
     ) in html
-    assert '<p data-report-when="pending failed abandoned" hidden>' in html
+    assert (
+        '<p data-report-when="pending stalled retrying failed abandoned" hidden>'
+        in html
+    )
     assert "when the assessment was finalised" not in html
 
 
@@ -351,9 +355,9 @@ def test_a_kept_report_not_rendered_yet_says_so(people):
     html = _panel(people)
 
     assert (
-        '<p data-report-when="pending failed abandoned">The final report of this '
-        "assessment, not rendered yet. It will show the assessment as it was "
-        "finalised on 2026-01-15 and be kept for good.</p>"
+        '<p data-report-when="pending stalled retrying failed abandoned">The '
+        "final report of this assessment, not rendered yet. It will show the "
+        "assessment as it was finalised on 2026-01-15 and be kept for good.</p>"
     ) in html
     assert (
         '<p data-report-when="done" hidden>The final report of this assessment, '
@@ -371,3 +375,182 @@ def test_the_status_endpoint_tells_when_the_report_was_rendered(
     state = client.get(url("reports:report-status", done_report)).json()
 
     assert state["finished_label"] == "2026-03-02 10:15"
+
+
+def tags_shown_when(html: str, phases: str) -> list[bool]:
+    """Return, for each element shown in ``phases``, whether it is shown now."""
+    tags = re.findall(rf'<[^>]*data-report-when="{phases}"[^>]*>', html)
+    assert tags, phases
+    return [" hidden" not in tag for tag in tags]
+
+
+def badge(html: str) -> str:
+    return re.search(r'<span class="badge [^"]*" data-report-badge[^>]*>[^<]*', html)[0]
+
+
+def queued_report(people, age) -> Report:
+    report = Report.objects.create(
+        assessment=people.assessment, revision="q" * 64, requested_by=people.viewer
+    )
+    Report.objects.filter(pk=report.pk).update(requested_at=timezone.now() - age)
+    return report
+
+
+def rendering_report(people, age) -> Report:
+    return Report.objects.create(
+        assessment=people.assessment,
+        revision="r" * 64,
+        requested_by=people.viewer,
+        status=ReportStatus.RENDERING,
+        started_at=timezone.now() - age,
+        attempts=1,
+    )
+
+
+def detail_page(client, people, report) -> str:
+    client.force_login(people.viewer)
+    response = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+SECOND = datetime.timedelta(seconds=1)
+
+
+def test_a_stalled_report_warns_in_place_of_the_promise_of_a_minute(client, people):
+    report = queued_report(people, selectors.STALLED_AFTER + SECOND)
+
+    html = detail_page(client, people, report)
+
+    assert tags_shown_when(html, "stalled") == [True, True]
+    assert tags_shown_when(html, "pending") == [False]
+    assert "No worker has taken this report yet." in html
+    assert badge(html).endswith(">Queued")
+    assert "badge--report-stalled" in badge(html)
+    assert tags_shown_when(html, "failed abandoned") == [False]
+
+
+def test_a_report_queued_a_moment_ago_promises_a_minute(client, people, enqueued):
+    report = queued_report(people, datetime.timedelta(0))
+
+    html = detail_page(client, people, report)
+
+    assert tags_shown_when(html, "pending") == [True]
+    assert tags_shown_when(html, "stalled") == [False, False]
+
+
+def test_a_report_whose_worker_stopped_says_it_will_be_tried_again(client, people):
+    report = rendering_report(people, selectors.claim_expiry() + SECOND)
+
+    html = detail_page(client, people, report)
+
+    assert tags_shown_when(html, "retrying") == [True]
+    assert "It will be tried again automatically" not in html
+    assert "The report will be tried again automatically, by" in html
+    assert badge(html).endswith(">To be tried again")
+    assert tags_shown_when(html, "pending") == [False]
+    assert tags_shown_when(html, "abandoned") == [False]
+    assert tags_shown_when(html, "failed abandoned") == [False]
+    assert 'data-report-pending="true"' in html
+
+
+def test_a_report_no_worker_took_up_again_offers_to_try_again(client, people):
+    report = rendering_report(people, selectors.redelivery_expiry() + SECOND)
+
+    html = detail_page(client, people, report)
+
+    assert tags_shown_when(html, "abandoned") == [True]
+    assert tags_shown_when(html, "failed abandoned") == [True]
+    assert tags_shown_when(html, "retrying") == [False]
+    assert badge(html).endswith(">Failed")
+    assert "badge--report-abandoned" in badge(html)
+    assert 'data-report-pending="false"' in html
+
+
+def test_the_list_badges_a_report_by_its_phase(client, people):
+    rendering_report(people, selectors.claim_expiry() + SECOND)
+    client.force_login(people.viewer)
+
+    response = client.get(
+        reverse("reports:report-list", kwargs={"pk": people.assessment.pk}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    html = response.content.decode()
+    assert '<span class="badge badge--report-retrying">To be tried again</span>' in html
+    assert ">Rendering<" not in html
+
+
+def test_sending_a_stalled_report_again_keeps_it_and_says_so(
+    client, people, enqueued, django_capture_on_commit_callbacks
+):
+    report = queued_report(people, selectors.STALLED_AFTER + SECOND)
+    client.force_login(people.viewer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("reports:report-retry", report),
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert response.redirect_chain[0][0] == report.get_absolute_url()
+    assert f"Report {report.number} was sent to the workers again." in (
+        response.content.decode()
+    )
+    assert enqueued == [report.pk]
+    assert list(Report.objects.all()) == [report]
+
+
+def queue_out_of_reach(monkeypatch):
+    from reports import tasks
+
+    def refuse(report_id):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(tasks.render_report, "delay", refuse)
+
+
+def test_asking_with_the_task_queue_out_of_reach_answers_503(
+    transactional_db, client, people, monkeypatch
+):
+    """As in production, where the request's transaction commits."""
+    queue_out_of_reach(monkeypatch)
+    client.force_login(people.viewer)
+
+    response = client.post(
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk}),
+        headers={"Accept": "application/json"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    state = response.json()
+    assert response.status_code == 503
+    assert (state["status"], state["phase"], state["pending"]) == (
+        "failed",
+        "failed",
+        False,
+    )
+    assert state["error"].startswith("The task queue could not be reached")
+    assert Report.objects.get().status == ReportStatus.FAILED
+
+
+def test_the_page_shows_a_report_the_task_queue_refused_as_failed(
+    transactional_db, client, people, monkeypatch
+):
+    """As in production, where the request's transaction commits."""
+    queue_out_of_reach(monkeypatch)
+    client.force_login(people.viewer)
+
+    response = client.post(
+        reverse("reports:report-request", kwargs={"pk": people.assessment.pk}),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    html = response.content.decode()
+    report = Report.objects.get()
+    assert response.redirect_chain[0][0] == report.get_absolute_url()
+    assert "The task queue could not be reached" in html
+    assert tags_shown_when(html, "failed abandoned") == [True]
+    assert "already shows the assessment as it stands" not in html

@@ -1,10 +1,12 @@
-"""A worker killed in the middle of a render, against the real Redis broker.
+"""A render that loses its worker or its database, against the real services.
 
 The first worker claims the report and pauses before rendering; it is
 killed with its pool process, leaving the message unacknowledged. Once the
 visibility timeout passes, the broker hands the message to a second worker,
 which sees that the claim expired and renders the report: one record, one
-file, two attempts.
+file, two attempts. A worker whose database connection is dropped in the
+same pause closes it, tries again shortly and renders the report, with the
+same result.
 """
 
 import contextlib
@@ -14,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from reports import services
 from reports.models import Report, ReportStatus
@@ -113,3 +116,55 @@ def test_a_report_survives_the_loss_of_its_worker(
     log = second.log_path.read_text(errors="replace")
     assert f"Report {report.pk}: attempt 1 died; claiming it again" in log
     assert f"Report {report.pk} rendered" in log
+
+
+def terminate_other_connections() -> int:
+    """Drop every other connection to the test database, as a failover would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return len(cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_report_survives_the_loss_of_its_database_connection(
+    transactional_db, worker_factory, private_storage
+):
+    framework = build_framework(code="DBL")
+    member = MembershipFactory(role="viewer")
+    assessment = AssessmentFactory(
+        organisation=member.organisation, framework=framework, created_by=member.user
+    )
+    for requirement in framework.requirements.all()[:6]:
+        AnswerFactory(assessment=assessment, requirement=requirement)
+    worker = worker_factory(
+        {
+            "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
+            "PRIVATE_STORAGE_ROOT": str(private_storage),
+            "REPORT_RENDER_PAUSE": "3",
+        }
+    )
+
+    report = services.report_request(assessment=assessment, actor=member.user)
+    wait_for(report, ReportStatus.RENDERING, timeout=30)
+    # The worker pauses between its claim and its render: its connection
+    # is dropped under it.
+    assert terminate_other_connections() >= 1
+    wait_for(report, ReportStatus.DONE, timeout=60)
+
+    assert Report.objects.count() == 1
+    assert report.attempts == 2
+    assert report.attempt_token == ""
+    files = [
+        path for path in (private_storage / "reports").rglob("*") if path.is_file()
+    ]
+    assert [path.relative_to(private_storage).as_posix() for path in files] == [
+        report.file_path
+    ]
+    log = worker.log_path.read_text(errors="replace")
+    assert f"Report {report.pk}: the database went out of reach" in log
+    assert f"Report {report.pk}: attempt 1 lost the database; going on with it" in log
+    assert "raised unexpected" not in log
