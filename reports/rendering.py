@@ -72,9 +72,10 @@ def contents_entries(context: ReportContext) -> list[ContentsEntry]:
 
 
 def _series(areas, reading_names=("self", "verified")) -> list[charts.Series]:
+    # The legend speaks both languages, as the rest of the report does.
     series = [
         charts.Series(
-            vocabulary.READINGS[name].zh,
+            _both(vocabulary.READINGS[name]),
             [getattr(area, name).level.number for area in areas],
             "self_assessed" if name == "self" else "verified",
         )
@@ -82,9 +83,19 @@ def _series(areas, reading_names=("self", "verified")) -> list[charts.Series]:
     ]
     targets = [area.target.number if area.target else None for area in areas]
     if any(value is not None for value in targets):
-        target = vocabulary.READINGS["target"].zh
+        target = _both(vocabulary.READINGS["target"])
         series.append(charts.Series(target, targets, "target"))
     return series
+
+
+def _both(label) -> str:
+    return f"{label.zh} {label.en}"
+
+
+def _axis_name(area) -> str:
+    """Return an area as a chart names it: its code, which the tables give in
+    both languages, and its name in the standard's words."""
+    return f"{area.code} {area.name}"
 
 
 def report_charts(context: ReportContext) -> list[Chart]:
@@ -94,7 +105,7 @@ def report_charts(context: ReportContext) -> list[Chart]:
     """
     readings = ("self", "verified") if context.audited else ("self",)
     modules = context.modules
-    names = [module.name for module in modules]
+    names = [_axis_name(module) for module in modules]
     if len(modules) >= RADAR_MIN_MODULES:
         svg = charts.module_radar(names, _series(modules, readings))
     else:
@@ -113,7 +124,11 @@ def report_charts(context: ReportContext) -> list[Chart]:
     stages = context.stages
     if stages:
         svg = charts.stage_bars(
-            [stage.name for stage in stages], _series(stages, readings), values=False
+            # Nine bars leave room for the stages' short names only; the
+            # table below gives their codes and English names.
+            [stage.name for stage in stages],
+            _series(stages, readings),
+            values=False,
         )
         result.append(
             Chart(

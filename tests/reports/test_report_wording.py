@@ -1,5 +1,6 @@
 """How the report words the verdicts and the counts of its lists."""
 
+import base64
 import re
 
 import pytest
@@ -150,3 +151,18 @@ def test_it_counts_the_requirements_to_meet_in_english(small_assessment):
     assert "差距 1 项要求 1 requirement to meet" in html
     assert "差距 4 项要求 4 requirements to meet" in html
     assert "1 requirements" not in html
+
+
+def test_the_charts_speak_both_languages(people):
+    context = selectors.report_context(people.assessment)
+
+    figures = [
+        base64.b64decode(chart.src.removeprefix("data:image/svg+xml;base64,")).decode()
+        for chart in rendering.report_charts(context)
+    ]
+
+    radar = figures[0]
+    assert "自评 Self-assessed" in radar
+    # The modules by their codes, which the tables name in English too.
+    for module in context.modules:
+        assert f"{module.code} " in radar
