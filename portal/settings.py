@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
