@@ -260,7 +260,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "assessments.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "assessments.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The browsable API needs inline scripts, which the policy below forbids;
@@ -271,6 +271,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "assessments.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "assessments.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "assessments.api.exceptions.exception_handler",
+    # OPTIONS names the methods and points at the schema, which describes
+    # the bodies; DRF's default describes one serializer per view.
+    "DEFAULT_METADATA_CLASS": "assessments.api.metadata.APIMetadata",
     "DEFAULT_THROTTLE_RATES": {"token": "10/hour"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

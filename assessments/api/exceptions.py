@@ -7,7 +7,13 @@ being submitted). The services raise Django's exceptions; they are mapped
 here, so that a view need not catch them.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,6 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from assessments.services import AnswerConflict, SubmissionIncomplete
+from assessments.uploads import size_label
 
 
 class Conflict(exceptions.APIException):
@@ -32,7 +39,7 @@ class Conflict(exceptions.APIException):
 
 
 class UploadTooLarge(exceptions.APIException):
-    """The uploaded file passed the size limit of evidence files."""
+    """An uploaded file or the request body passed its size limit."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
@@ -107,6 +114,68 @@ def _unreadable_body(request) -> exceptions.ParseError:
     )
 
 
+def _oversized(exc) -> exceptions.APIException:
+    """Return the refusal of a body past one of Django's limits, as JSON.
+
+    Django raises these while the body is read, which under the API is in
+    the view; left to Django, they would answer its HTML page for 400.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return UploadTooLarge(
+            _(
+                "The request body, uploaded files apart, is larger than "
+                "%(limit)s, the most the API accepts. Send less in one request."
+            )
+            % {"limit": size_label(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ValidationError(
+            _(
+                "The request has more files than the API accepts in one "
+                "request, %(limit)d. Send fewer at a time."
+            )
+            % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+            code="too_many_files",
+        )
+    return exceptions.ValidationError(
+        _(
+            "The request has more fields than the API accepts in one request, "
+            "%(limit)d. Send fewer at a time."
+        )
+        % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS},
+        code="too_many_fields",
+    )
+
+
+def _is_null_body(exc: exceptions.APIException) -> bool:
+    """Say whether ``exc`` is DRF's refusal of a body that is JSON ``null``.
+
+    DRF words it in English only; a field sent as null is refused under
+    the field's own name, never alone under the non-field key.
+    """
+    detail = exc.detail
+    if not isinstance(detail, dict) or list(detail) != [
+        api_settings.NON_FIELD_ERRORS_KEY
+    ]:
+        return False
+    errors = detail[api_settings.NON_FIELD_ERRORS_KEY]
+    return len(errors) == 1 and getattr(errors[0], "code", None) == "null"
+
+
+def _null_body() -> exceptions.ValidationError:
+    message = _(
+        "The request body is null. Send a JSON object with the fields of this "
+        "request, or {} when it takes none."
+    )
+    return exceptions.ValidationError(
+        {
+            api_settings.NON_FIELD_ERRORS_KEY: [
+                exceptions.ErrorDetail(message, code="null")
+            ]
+        }
+    )
+
+
 def _body(exc: exceptions.APIException) -> dict:
     body = {
         "code": _first_code(exc.get_codes()),
@@ -142,6 +211,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(
             str(exc) or _("Your role does not allow this action.")
         )
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        exc = _oversized(exc)
+    elif isinstance(exc, exceptions.ValidationError) and _is_null_body(exc):
+        exc = _null_body()
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -38,6 +39,14 @@ class TokenForm(forms.Form):
         widget=DateInput,
         help_text=gettext_lazy("Leave empty for a token that does not expire."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers only the days the service accepts.
+        today = timezone.localdate()
+        self.fields["expires_on"].widget.attrs.update(
+            min=today.isoformat(), max=services.latest_last_day(today).isoformat()
+        )
 
 
 # The session key under which a new token's secret waits for the redirect.

@@ -28,7 +28,7 @@ ERROR_DESCRIPTIONS = {
         "The object is not at the version you sent: it was changed since, or "
         "it never had that version."
     ),
-    413: _("The uploaded file is larger than the limit."),
+    413: _("The request body or an uploaded file is larger than its limit."),
     415: _("The body is not sent as multipart/form-data, as uploads must be."),
     429: _("Too many requests; wait before trying again."),
 }
@@ -58,7 +58,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_statuses(self) -> set[int]:
         statuses = {401, 403, 404}
         if self.method in WRITE_METHODS:
-            statuses.add(400)
+            statuses.update({400, 413})
         action = getattr(self.view, "action", None) or self.method.lower()
         statuses.update(getattr(self.view, "error_statuses", {}).get(action, ()))
         return statuses

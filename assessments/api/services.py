@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
@@ -23,15 +24,48 @@ from assessments.permissions import Action, can, organisations_of
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_LIMIT = 20
+# The longest a token with a last day may last; one meant to work for longer
+# is created without one. The limit also keeps the moment it expires, the
+# start of the day after the last, within the calendar.
+MAX_TOKEN_YEARS = 5
+
+
+def latest_last_day(today: datetime.date) -> datetime.date:
+    """Return the latest last day of validity a token created ``today`` may have."""
+    try:
+        return today.replace(year=today.year + MAX_TOKEN_YEARS)
+    except ValueError:
+        # 29 February, in a year that has none.
+        return today.replace(year=today.year + MAX_TOKEN_YEARS, day=28)
 
 
 def _expiry(expires_on: datetime.date | None) -> datetime.datetime | None:
     """Return the end of the last day of validity, in the portal's time zone."""
     if expires_on is None:
         return None
-    if expires_on < timezone.localdate():
+    today = timezone.localdate()
+    if expires_on < today:
         raise ValidationError(
             {"expires_on": _("The last day of validity cannot be in the past.")}
+        )
+    latest = latest_last_day(today)
+    if expires_on > latest:
+        raise ValidationError(
+            {
+                "expires_on": ValidationError(
+                    ngettext(
+                        "The last day of validity can be at most %(years)d year "
+                        "from today, %(latest)s. Choose an earlier day, or leave "
+                        "it empty for a token that does not expire.",
+                        "The last day of validity can be at most %(years)d years "
+                        "from today, %(latest)s. Choose an earlier day, or leave "
+                        "it empty for a token that does not expire.",
+                        MAX_TOKEN_YEARS,
+                    )
+                    % {"years": MAX_TOKEN_YEARS, "latest": latest.isoformat()},
+                    code="too_late",
+                )
+            }
         )
     next_day = datetime.datetime.combine(
         expires_on + datetime.timedelta(days=1), datetime.time.min

@@ -1,9 +1,11 @@
-"""Routes of the API's assessments part; included by ``portal.api_urls``."""
+"""Routes of the API's assessments part and its index; see ``portal.api_urls``."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from assessments.api.views.answers import AnswerViewSet
 from assessments.api.views.assessments import AssessmentViewSet, AuditorGrantViewSet
+from assessments.api.views.docs import IndexView
 from assessments.api.views.evidence import EvidenceLinkViewSet, EvidenceViewSet
 from assessments.api.views.interchange import (
     AssessmentImportViewSet,
@@ -48,4 +50,4 @@ router.register(
 )
 router.register("tokens", TokenViewSet, basename="token")
 
-urlpatterns = router.urls
+urlpatterns = [path("", IndexView.as_view(), name="index"), *router.urls]

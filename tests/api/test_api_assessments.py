@@ -125,6 +125,99 @@ def test_a_title_change_in_review_is_refused_about_the_settings(people, api):
     assert Assessment.objects.get(pk=people.assessment.pk).title != "Renamed"
 
 
+EDITING = ["answer.edit", "evidence.manage"]
+ALLOWED_NOW = {
+    ("assessor", Status.DRAFT): [
+        "assessment.view",
+        "assessment.edit",
+        *EDITING,
+        "assessment.submit",
+        "assessment.start_from",
+        "comment.add",
+    ],
+    ("assessor", Status.SUBMITTED): [
+        "assessment.view",
+        "assessment.start_from",
+        "comment.add",
+    ],
+    ("assessor", Status.IN_REVIEW): [
+        "assessment.view",
+        "assessment.start_from",
+        "comment.add",
+    ],
+    ("assessor", Status.RETURNED): [
+        "assessment.view",
+        "assessment.edit",
+        *EDITING,
+        "assessment.submit",
+        "assessment.start_from",
+        "comment.add",
+    ],
+    ("assessor", Status.FINALISED): ["assessment.view", "assessment.start_from"],
+    ("admin", Status.FINALISED): [
+        "assessment.view",
+        "auditors.manage",
+        "assessment.start_from",
+        "history.view",
+    ],
+    ("viewer", Status.DRAFT): ["assessment.view"],
+    ("auditor", Status.DRAFT): ["assessment.view", "comment.add", "history.view"],
+    ("auditor", Status.SUBMITTED): [
+        "assessment.view",
+        "assessment.review",
+        "comment.add",
+        "history.view",
+    ],
+    ("auditor", Status.IN_REVIEW): [
+        "assessment.view",
+        "assessment.review",
+        "review.verdict",
+        "findings.manage",
+        "comment.add",
+        "history.view",
+    ],
+    ("auditor", Status.FINALISED): ["assessment.view", "history.view"],
+}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), list(ALLOWED_NOW), ids=lambda value: str(value)
+)
+def test_it_lists_only_the_actions_allowed_in_the_status(people, api, persona, status):
+    set_status(people.assessment, status)
+
+    response = api(getattr(people, persona)).get(_url(people))
+
+    assert response.status_code == 200
+    assert response.json()["allowed_actions"] == ALLOWED_NOW[(persona, status)]
+
+
+def test_the_actions_listed_in_the_list_are_those_of_the_status(people, api):
+    set_status(people.assessment, Status.FINALISED)
+
+    response = api(people.assessor).get("/api/v1/assessments/")
+
+    actions = {row["id"]: row["allowed_actions"] for row in response.json()["results"]}
+    assert actions[people.assessment.pk] == ["assessment.view", "assessment.start_from"]
+    assert "answer.edit" in actions[people.other.pk]
+
+
+@pytest.mark.parametrize("status", [Status.IN_REVIEW, Status.FINALISED])
+def test_an_action_not_listed_is_refused(people, api, status):
+    set_status(people.assessment, status)
+    client = api(people.assessor)
+
+    listed = client.get(_url(people)).json()["allowed_actions"]
+    saved = client.put(
+        _url(people, "answers/STR-1.1/"),
+        {"status": "partial", "justification": "x", "version": 0},
+        format="json",
+    )
+
+    assert "answer.edit" not in listed
+    assert saved.status_code == 400
+
+
 def test_it_lists_the_status_changes_the_caller_may_make(people, api):
     response = api(people.auditor).get(_url(people, "transitions/"))
 

@@ -1,11 +1,21 @@
 """The audit trail through the API: who changed what, and when."""
 
+from django.test import Client
+from django.urls import reverse
+
 from assessments import services
+from assessments.services.common import save_as
 from tests.assessments.assessment_factories import (
     AssessmentFactory,
     UserFactory,
     requirement,
 )
+
+
+def _lock_out(user, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": user.username, "password": "x"})
 
 
 def test_it_lists_the_changes_of_an_assessment_newest_first(people, api):
@@ -111,3 +121,55 @@ def test_a_page_past_the_end_of_a_history_answers_404(people, api):
     assert client.get("/api/v1/organisations/org-a/history/?page=99").status_code == (
         404
     )
+
+
+def test_a_lockout_is_said_to_be_made_by_the_portal(people, api, settings):
+    _lock_out(people.viewer, settings)
+
+    response = api(people.admin).get("/api/v1/organisations/org-a/history/")
+
+    latest = response.json()["results"][0]
+    assert response.status_code == 200
+    assert (latest["kind"], latest["who"], latest["by_portal"]) == (
+        "membership",
+        "",
+        True,
+    )
+    assert people.viewer.username in latest["subject"]
+    assert latest["summary"]
+
+
+def test_an_auditors_lockout_is_in_the_assessments_history(people, api, settings):
+    _lock_out(people.auditor, settings)
+
+    response = api(people.admin).get(
+        f"/api/v1/assessments/{people.assessment.pk}/history/"
+    )
+
+    latest = response.json()["results"][0]
+    assert (latest["kind"], latest["who"], latest["by_portal"]) == (
+        "grant",
+        "",
+        True,
+    )
+
+
+def test_a_change_by_a_person_or_an_unknown_author_is_not_the_portals(people, api):
+    membership = people.viewer.memberships.get()
+    save_as(membership, people.admin, update_fields=["role"])
+    save_as(membership, None, update_fields=["role"])
+
+    response = api(people.admin).get("/api/v1/organisations/org-a/history/")
+
+    unknown, by_admin = response.json()["results"][:2]
+    assert (unknown["who"], unknown["by_portal"]) == ("", False)
+    assert (by_admin["who"], by_admin["by_portal"]) == (people.admin.username, False)
+
+
+def test_the_schema_documents_who_made_a_change(people, api):
+    schema = api(people.viewer).get("/api/schema/", {"format": "json"}).json()
+
+    change = schema["components"]["schemas"]["Change"]
+    assert change["properties"]["by_portal"]["type"] == "boolean"
+    assert change["properties"]["by_portal"]["description"]
+    assert "by_portal" in change["required"]

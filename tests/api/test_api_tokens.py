@@ -159,6 +159,61 @@ def test_the_last_day_cannot_be_in_the_past(people, api):
     assert not AuthToken.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "too_late",
+    [
+        lambda latest: latest + datetime.timedelta(days=1),
+        lambda latest: datetime.date(9999, 12, 31),
+    ],
+    ids=["the day after", "the end of the calendar"],
+)
+def test_the_last_day_cannot_be_past_the_longest_validity(people, api, too_late):
+    latest = services.latest_last_day(TODAY())
+
+    response = api(people.assessor).post(
+        "/api/v1/tokens/",
+        {"name": "far", "expires_on": too_late(latest).isoformat()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "too_late"
+    assert list(body["errors"]) == ["expires_on"]
+    assert body["message"] == (
+        f"expires_on: The last day of validity can be at most 5 years from today, "
+        f"{latest.isoformat()}. Choose an earlier day, or leave it empty for a "
+        "token that does not expire."
+    )
+    assert not AuthToken.objects.exists()
+
+
+def test_the_last_day_may_be_the_longest_validity(people, api):
+    latest = services.latest_last_day(TODAY())
+
+    response = api(people.assessor).post(
+        "/api/v1/tokens/",
+        {"name": "long", "expires_on": latest.isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    expires = datetime.datetime.fromisoformat(response.json()["expires_at"])
+    assert timezone.localtime(expires).date() == latest + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (datetime.date(2026, 3, 1), datetime.date(2031, 3, 1)),
+        (datetime.date(2028, 2, 29), datetime.date(2033, 2, 28)),
+    ],
+)
+def test_the_longest_validity_is_five_years(today, latest):
+    assert services.latest_last_day(today) == latest
+
+
 def test_it_caps_the_number_of_tokens(people, api, settings):
     settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
     for name in ("one", "two"):
@@ -307,6 +362,35 @@ def test_an_invalid_form_is_shown_again_with_its_errors(people, client):
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not PersonalToken.objects.exists()
+
+
+def test_the_page_refuses_a_last_day_past_the_longest_validity(people, client):
+    client.force_login(people.assessor)
+    latest = services.latest_last_day(TODAY())
+
+    response = client.post(
+        "/api/tokens/",
+        {"name": "far", "expires_on": "9999-12-31"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["expires_on"] == [
+        f"The last day of validity can be at most 5 years from today, "
+        f"{latest.isoformat()}. Choose an earlier day, or leave it empty for a "
+        "token that does not expire."
+    ]
+    assert not PersonalToken.objects.exists()
+
+
+def test_the_pages_date_picker_offers_the_days_a_token_may_last(people, client):
+    client.force_login(people.assessor)
+    latest = services.latest_last_day(TODAY())
+
+    body = client.get("/api/tokens/").content.decode()
+
+    assert f'min="{TODAY().isoformat()}"' in body
+    assert f'max="{latest.isoformat()}"' in body
 
 
 def test_the_page_shows_an_admin_the_tokens_of_members(people, client):

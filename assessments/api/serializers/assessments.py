@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from assessments.api.selectors import actions_allowed_now
 from assessments.api.serializers.common import (
     DateField,
     StrictSerializer,
     UsernameField,
 )
 from assessments.models import Assessment, Organisation, Status, StatusChange
-from assessments.permissions import Action, can, organisations_of
+from assessments.permissions import organisations_of
 from assessments.services import TRANSITIONS, transition_allowed
 from assessments.services.limits import TextLengthValidator
 from maturity.models import Framework, Module
@@ -58,7 +59,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
         help_text=_("Names of the status changes you may make now.")
     )
     allowed_actions = serializers.SerializerMethodField(
-        help_text=_("What your role or auditor grant allows on this assessment.")
+        help_text=_(
+            "What you may do on this assessment now: what your role or auditor "
+            "grant allows and its status does not prevent."
+        )
     )
 
     class Meta:
@@ -101,28 +105,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def get_allowed_actions(self, assessment) -> list[str]:
         user = self.context["request"].user
-        return [
-            str(action)
-            for action in ASSESSMENT_ACTIONS
-            if can(user, action, assessment)
-        ]
-
-
-# The actions of assessments.permissions that concern one assessment.
-ASSESSMENT_ACTIONS = (
-    Action.VIEW,
-    Action.EDIT,
-    Action.ANSWER,
-    Action.MANAGE_EVIDENCE,
-    Action.SUBMIT,
-    Action.REVIEW,
-    Action.MANAGE_AUDITORS,
-    Action.START_FROM,
-    Action.RECORD_VERDICT,
-    Action.MANAGE_FINDINGS,
-    Action.COMMENT,
-    Action.VIEW_HISTORY,
-)
+        return [str(action) for action in actions_allowed_now(user, assessment)]
 
 
 class AssessmentFilterSerializer(serializers.Serializer):
@@ -325,7 +308,18 @@ class FieldChangeSerializer(serializers.Serializer):
 @extend_schema_serializer(description=_("One recorded change of the audit trail."))
 class ChangeSerializer(serializers.Serializer):
     when = serializers.DateTimeField()
-    who = serializers.CharField(help_text=_("Username; empty when unknown."))
+    who = serializers.CharField(
+        help_text=_(
+            "Username of the author; empty when the portal made the change "
+            "(by_portal) or the author is not known."
+        )
+    )
+    by_portal = serializers.BooleanField(
+        help_text=_(
+            "Whether the portal itself made the change, as when it locks an "
+            "account out after failed logins; no person is its author."
+        )
+    )
     kind = serializers.CharField(
         help_text=_(
             "What changed: assessment, target, answer, evidence, link, "
