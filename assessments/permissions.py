@@ -25,6 +25,7 @@ from assessments.models import (
     Membership,
     Organisation,
     Role,
+    Status,
 )
 from maturity.catalogues import get_framework
 from portal.compiled import CompiledQuery
@@ -176,6 +177,34 @@ def can(user, action: Action, target: Assessment | Organisation) -> bool:
             raise ValueError(f"{action} is not an action on an organisation.")
         return role_in(user, target) in roles
     return access_to(user, target).allows(action)
+
+
+def _in_review(assessment: Assessment) -> bool:
+    return assessment.status == Status.IN_REVIEW
+
+
+# What an assessment's status must be, besides the role allowing it, for the
+# actions it allows only in some statuses: the pages show their forms, and
+# the services take them, only then. The status changes are the
+# transitions' own (``services.transition_allowed``).
+_STATUS_RULES = {
+    Action.EDIT: lambda assessment: assessment.is_editable,
+    Action.ANSWER: lambda assessment: assessment.is_editable,
+    Action.MANAGE_EVIDENCE: lambda assessment: assessment.is_editable,
+    Action.RECORD_VERDICT: _in_review,
+    Action.MANAGE_FINDINGS: _in_review,
+    Action.COMMENT: lambda assessment: not assessment.is_finalised,
+}
+
+
+def can_now(user, action: Action, assessment: Assessment) -> bool:
+    """Return whether ``user`` may do ``action`` on ``assessment`` in its status.
+
+    :func:`can` asks the role alone; this asks the status too, first, which
+    costs no query.
+    """
+    rule = _STATUS_RULES.get(action)
+    return (rule is None or rule(assessment)) and can(user, action, assessment)
 
 
 def require(user, action: Action, target: Assessment | Organisation) -> None:

@@ -216,7 +216,9 @@ def _prepare(connection, cursor, compiled: _Compiled) -> None:
     the driver's cursor, outside the query count of the call that needed
     it.
     """
-    names = _prepared.setdefault(connection.connection, set())
+    names = _prepared.get(connection.connection)
+    if names is None:
+        names = _prepared[connection.connection] = set()
     if compiled.name in names:
         return
     with connection.wrap_database_errors:

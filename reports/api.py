@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessments.api.renderers import PassthroughRenderer
-from assessments.api.serializers.common import StrictSerializer, UsernameField
+from assessments.api.serializers.common import EmptyRequestSerializer, UsernameField
 from assessments.api.views.common import AssessmentChildViewSet
 from reports import selectors, services, storage
 from reports.models import Report
@@ -114,10 +114,6 @@ class ReportSerializer(serializers.ModelSerializer):
         )
 
 
-class ReportRequestSerializer(StrictSerializer):
-    """The body of a request for a report: nothing, or an empty object."""
-
-
 UNREACHABLE = OpenApiResponse(
     ReportSerializer,
     description=_(
@@ -161,7 +157,7 @@ class ReportViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
-        ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
         asked = services.report_ask(assessment=self.assessment, actor=request.user)
         return self._answer(
             asked,
@@ -184,7 +180,7 @@ class ReportViewSet(
     @action(detail=True, methods=["post"])
     def retry(self, request, *args, **kwargs):
         report = self.get_object()
-        ReportRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        EmptyRequestSerializer(data=request.data).is_valid(raise_exception=True)
         asked = services.report_retry(report=report, actor=request.user)
         return self._answer(asked, status.HTTP_202_ACCEPTED)
 

@@ -28,6 +28,7 @@ from assessments.models import (
     Finding,
     Review,
 )
+from assessments.selectors.questionnaire import local_minute
 from assessments.selectors.reviews import ReviewSummary, review_summary_from
 from maturity.catalogues import get_catalogue
 from maturity.models import Level, Module, Requirement, Stage
@@ -358,11 +359,6 @@ def report_listing(assessment) -> ReportListing:
     )
 
 
-def _local_label(moment) -> str:
-    """Return ``moment`` in local time as the pages print it, or nothing."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def report_state(report: Report) -> dict:
     """Return the state of ``report`` as plain data, for the status endpoint."""
     phase = report_phase(report)
@@ -385,9 +381,11 @@ def report_state(report: Report) -> dict:
         "size_label": filesizeformat(report.size) if report.size else "",
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         # When the rendering ended, in local time, as the pages print it.
-        "finished_label": _local_label(report.finished_at),
+        "finished_label": (
+            local_minute(report.finished_at) if report.finished_at else ""
+        ),
         # By when a report whose worker stopped is taken up again, if at all.
-        "retry_by_label": _local_label(retry_by),
+        "retry_by_label": local_minute(retry_by) if retry_by else "",
         "detail_url": report.get_absolute_url(),
         "download_url": report.get_download_url() if report.is_done else None,
     }

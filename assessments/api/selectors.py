@@ -1,13 +1,12 @@
 """Reads of the API that the pages do not need: answer rows, actions, tokens."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from assessments.api.models import PersonalToken
-from assessments.models import Answer, Assessment, EvidenceLink, Review, Status
-from assessments.permissions import Action, can
+from assessments.models import Answer, Assessment, EvidenceLink, Review
+from assessments.permissions import Action, can_now
 from assessments.services import TRANSITIONS, transition_allowed
 from maturity.models import Requirement
 
@@ -26,24 +25,6 @@ ASSESSMENT_ACTIONS = (
     Action.COMMENT,
     Action.VIEW_HISTORY,
 )
-
-
-def _in_review(assessment: Assessment) -> bool:
-    return assessment.status == Status.IN_REVIEW
-
-
-# What the status must be, besides the caller's role allowing it, for each
-# action the pages offer only in some statuses: the rule by which they show
-# its form, and by which the services refuse it. The actions of the status
-# changes are asked of the transitions; the others need the role alone.
-STATUS_RULES: dict[Action, Callable[[Assessment], bool]] = {
-    Action.EDIT: lambda assessment: assessment.is_editable,
-    Action.ANSWER: lambda assessment: assessment.is_editable,
-    Action.MANAGE_EVIDENCE: lambda assessment: assessment.is_editable,
-    Action.RECORD_VERDICT: _in_review,
-    Action.MANAGE_FINDINGS: _in_review,
-    Action.COMMENT: lambda assessment: not assessment.is_finalised,
-}
 
 
 @dataclass
@@ -124,8 +105,7 @@ def actions_allowed_now(user, assessment: Assessment) -> list[Action]:
         if transitions:
             now = any(transition_allowed(user, assessment, n) for n in transitions)
         else:
-            rule = STATUS_RULES.get(action)
-            now = can(user, action, assessment) and (rule is None or rule(assessment))
+            now = can_now(user, action, assessment)
         if now:
             allowed.append(action)
     return allowed

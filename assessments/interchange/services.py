@@ -44,6 +44,7 @@ from assessments.models import (
 )
 from assessments.permissions import Action, can, require
 from assessments.selectors.history import IMPORTED
+from assessments.selectors.questionnaire import local_minute
 from assessments.services.common import save_as
 from maturity.models import Requirement
 
@@ -364,7 +365,7 @@ def _finding_description(finding) -> str:
         origin = _("Imported finding; the file does not name who recorded it")
     origin = origin % {
         "author": finding.recorded_by,
-        "time": _local(finding.recorded_at) if finding.recorded_at else "",
+        "time": local_minute(finding.recorded_at) if finding.recorded_at else "",
     }
     if finding.description:
         return f"[{origin}]\n{finding.description}"
@@ -419,7 +420,7 @@ def _origin(author: str, moment) -> str:
         origin = _("Imported comment, originally written on %(time)s")
     else:
         origin = _("Imported comment; the file does not name its author")
-    return origin % {"author": author, "time": _local(moment) if moment else ""}
+    return origin % {"author": author, "time": local_minute(moment) if moment else ""}
 
 
 def _byline(name: str, moment) -> str:
@@ -427,12 +428,8 @@ def _byline(name: str, moment) -> str:
     if moment:
         byline = pgettext(
             "who gave an imported verdict, then when", "%(name)s, %(time)s"
-        ) % {"name": byline, "time": _local(moment)}
+        ) % {"name": byline, "time": local_minute(moment)}
     return byline
-
-
-def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 # ------------------------------------------------------------- workbook

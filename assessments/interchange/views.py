@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -31,7 +30,8 @@ from assessments.interchange.forms import (
     ConfirmForm,
     QuestionnaireUploadForm,
 )
-from assessments.permissions import Action, can, get_assessment, get_organisation
+from assessments.permissions import Action, can_now, get_assessment, get_organisation
+from assessments.selectors import local_minute
 from assessments.views.common import assessment_context, redirect_with_errors
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def _preview_url(assessment, upload: str | None = None) -> str:
 
 
 def _can_import_answers(user, assessment) -> bool:
-    return assessment.is_editable and can(user, Action.ANSWER, assessment)
+    return can_now(user, Action.ANSWER, assessment)
 
 
 def _attachment(response, filename: str):
@@ -215,10 +215,6 @@ def _staged_rows(request, assessment, upload):
         return None, None
 
 
-def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
-
-
 def _gone(request, assessment, upload):
     """Say why ``upload`` cannot be previewed or confirmed; go to the upload form.
 
@@ -237,7 +233,7 @@ def _gone(request, assessment, upload):
                 "The questionnaire “%(filename)s” was saved at %(time)s; there is "
                 "nothing left to confirm."
             )
-            % {"filename": kept.filename, "time": _local(kept.settled_at)},
+            % {"filename": kept.filename, "time": local_minute(kept.settled_at)},
         )
     elif outcome == staging.DISCARDED:
         messages.warning(
@@ -246,7 +242,7 @@ def _gone(request, assessment, upload):
                 "The questionnaire “%(filename)s” was discarded at %(time)s, so "
                 "nothing of it was saved. Upload it again to save its answers."
             )
-            % {"filename": kept.filename, "time": _local(kept.settled_at)},
+            % {"filename": kept.filename, "time": local_minute(kept.settled_at)},
         )
     else:
         messages.warning(

@@ -474,7 +474,7 @@ def _answers_of(rows: dict, requirement_ids) -> dict[int, PageAnswer]:
         if review is not None:
             review.byline = byline % {
                 "user": person_name(review.reviewer),
-                "when": _local_minute(review.updated_at),
+                "when": local_minute(review.updated_at),
                 "version": review.answer_version,
             }
         answers[requirement_id] = PageAnswer(
@@ -498,7 +498,7 @@ def _review(verdict, comment, answer_version, updated_at, *reviewer) -> PageRevi
     )
 
 
-def _local_minute(moment: datetime) -> str:
+def local_minute(moment: datetime) -> str:
     """Return ``moment`` in the current time zone, to the minute, as pages show it."""
     return timezone.template_localtime(moment).strftime("%Y-%m-%d %H:%M")
 

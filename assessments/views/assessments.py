@@ -20,6 +20,7 @@ from assessments.models import AuditorGrant
 from assessments.permissions import (
     Action,
     can,
+    can_now,
     get_assessment,
     get_organisation,
     require,
@@ -84,7 +85,7 @@ def assessment_detail(request, pk):
         "overview",
         transitions=transitions,
         return_form=ReturnForm(),
-        can_edit=assessment.is_editable and can(request.user, Action.EDIT, assessment),
+        can_edit=can_now(request.user, Action.EDIT, assessment),
         can_start_from=can(request.user, Action.START_FROM, assessment),
         can_delete=overview["deletable"]
         and can(request.user, Action.DELETE, assessment),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import selectors, services, uploads
 from assessments.forms import AttachExistingForm, EvidenceForm
 from assessments.models import EvidenceKind, EvidenceLink
-from assessments.permissions import Action, can, get_assessment, require
+from assessments.permissions import Action, can_now, get_assessment, require
 from assessments.services.common import AssessmentLocked, locked_error
 from assessments.services.evidence import DuplicateEvidence
 from assessments.views.common import (
@@ -58,9 +58,7 @@ def _attach_url(assessment, requirement, selected=None) -> str:
 def evidence_list(request, pk):
     assessment = get_assessment(request.user, pk)
 
-    can_manage = assessment.is_editable and can(
-        request.user, Action.MANAGE_EVIDENCE, assessment
-    )
+    can_manage = can_now(request.user, Action.MANAGE_EVIDENCE, assessment)
     context = assessment_context(
         request,
         assessment,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import selectors, services
 from assessments.forms import AnswerForm
 from assessments.models import AnswerStatus, Status, Verdict
-from assessments.permissions import Action, can, get_assessment
+from assessments.permissions import Action, can, can_now, get_assessment
 from assessments.views.common import assessment_context, wants_json
 from maturity import catalogues
 from maturity.models import Requirement
@@ -72,9 +72,7 @@ def questionnaire(request, pk, area):
         raise Http404
     _add_objection_labels(areas)
     page = selectors.questionnaire_page(assessment, current, selected, answers)
-    can_review = assessment.status == Status.IN_REVIEW and can(
-        request.user, Action.RECORD_VERDICT, assessment
-    )
+    can_review = can_now(request.user, Action.RECORD_VERDICT, assessment)
     draft = request.session.pop(REVIEW_DRAFT, None)
     if (
         draft
@@ -85,9 +83,7 @@ def questionnaire(request, pk, area):
         # refused.
         for message in draft.get("errors", []):
             messages.error(request, message)
-    can_comment = not assessment.is_finalised and can(
-        request.user, Action.COMMENT, assessment
-    )
+    can_comment = can_now(request.user, Action.COMMENT, assessment)
     comment_draft = request.session.pop(COMMENT_DRAFT, None)
     if (
         comment_draft
@@ -123,15 +119,12 @@ def questionnaire(request, pk, area):
         status_labels={value: str(label) for value, label in AnswerStatus.choices},
         verdict_choices=[(value, str(label)) for value, label in Verdict.choices],
         findings_url=reverse("assessments:finding-list", kwargs={"pk": assessment.pk}),
-        can_answer=assessment.is_editable
-        and can(request.user, Action.ANSWER, assessment),
-        can_manage_evidence=assessment.is_editable
-        and can(request.user, Action.MANAGE_EVIDENCE, assessment),
+        can_answer=can_now(request.user, Action.ANSWER, assessment),
+        can_manage_evidence=can_now(request.user, Action.MANAGE_EVIDENCE, assessment),
         can_review=can_review,
         can_comment=can_comment,
         replies_to_objections=not can(request.user, Action.RECORD_VERDICT, assessment),
-        can_manage_findings=assessment.status == Status.IN_REVIEW
-        and can(request.user, Action.MANAGE_FINDINGS, assessment),
+        can_manage_findings=can_now(request.user, Action.MANAGE_FINDINGS, assessment),
         summary=selectors.area_summary(
             assessment, current.code, readings.self_assessed, statuses
         ),

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
 from assessments.forms import CommentForm, FindingForm, ReviewForm, apply_errors
-from assessments.models import Answer, Status
-from assessments.permissions import Action, can, get_assessment, require
+from assessments.models import Answer
+from assessments.permissions import Action, can_now, get_assessment, require
 from assessments.views.common import assessment_context, redirect_with_errors
 from assessments.views.questionnaire import (
     REVIEW_DRAFT,
@@ -204,9 +204,7 @@ def _findings_url(assessment) -> str:
 
 
 def _can_manage_findings(user, assessment) -> bool:
-    return assessment.status == Status.IN_REVIEW and can(
-        user, Action.MANAGE_FINDINGS, assessment
-    )
+    return can_now(user, Action.MANAGE_FINDINGS, assessment)
 
 
 @login_required
